@@ -1,0 +1,67 @@
+"""Problems found in a site's sources, and the exception that carries them.
+
+Engine code never prints; it collects `Problem`s so that one run can report
+every mistake at once, and the CLI decides how to show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one source file, pointing at the line and field."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    severity: str = "error"  # "error" stops the build; "warning" does not
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where, self.field, self.message] if self.field else [where, self.message]
+        text = ": ".join(parts)
+        return f"warning: {text}" if self.severity == "warning" else text
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems found during one run."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, file: str, line: int, field_path: str, message: str, *, warning: bool = False
+    ) -> None:
+        severity = "warning" if warning else "error"
+        self.items.append(Problem(file, line, field_path, message, severity))
+
+    def extend(self, other: Problems) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise SiteError(sorted(set(self.errors)), sorted(set(self.warnings)))
+
+
+class SiteError(Exception):
+    """The sources have mistakes; nothing was written.
+
+    Raised by the load and validate stages (bad content) and by render (a theme
+    template that fails); carries every problem found, not just the first.
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        self.problems = problems
+        self.warnings = warnings or []
+        super().__init__("\n".join(str(p) for p in problems))

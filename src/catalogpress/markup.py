@@ -1,0 +1,117 @@
+"""Markdown to safe HTML: render, resolve catalog links, then sanitize.
+
+Python-Markdown passes raw HTML through untouched, so its output is cleaned
+with an allowlist sanitizer (nh3) *after* rendering; nothing an author types can
+add scripts, frames, styles, event handlers or javascript: links. Content is
+never compiled as a Jinja template, so `{{ ... }}` in markdown stays literal.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+REFERENCE_SCHEMES = ("service", "page", "sla", "category")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl",
+    "dt", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"scope", "colspan", "rowspan", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "ol": {"start"},
+    **{f"h{n}": {"id"} for n in range(2, 7)},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Given a link target such as "service:email" or "/about/", return the site path
+# ("services/email/"), or None when it names nothing.
+LinkResolver = Callable[[str], "str | None"]
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, resolve: LinkResolver, page_path: str,
+                 broken: list[str]) -> None:
+        super().__init__(md)
+        self.resolve = resolve
+        self.page_dir = posixpath.dirname(page_path.rstrip("/") + "/x")
+        self.broken = broken
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            attr = {"a": "href", "img": "src"}.get(element.tag)
+            target = element.get(attr) if attr else None
+            if not attr or not target or _is_external(target) or target.startswith("#"):
+                continue
+            site_path = self.resolve(target)
+            if site_path is None:
+                self.broken.append(target)
+                element.set(attr, "#")
+                continue
+            element.set(attr, relative_url(self.page_dir, site_path))
+
+
+def _is_external(target: str) -> bool:
+    scheme = target.split(":", 1)[0].lower() if ":" in target else ""
+    return bool(scheme) and scheme not in REFERENCE_SCHEMES
+
+
+def relative_url(from_dir: str, site_path: str) -> str:
+    """Link from a page folder ('services/email') to a site path ('rates/#x')."""
+    path, _, fragment = site_path.partition("#")
+    rel = posixpath.relpath(path or ".", from_dir or ".") if path else ""
+    if path.endswith("/") and rel not in ("", "."):
+        rel += "/"
+    if rel == ".":
+        rel = "./"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+class _CatalogLinks(Extension):
+    def __init__(self, resolve: LinkResolver, page_path: str, broken: list[str]) -> None:
+        super().__init__()
+        self.args = (resolve, page_path, broken)
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_LinkRewriter(md, *self.args), "catalog_links", 1)
+
+
+def render_markdown(text: str, page_path: str, resolve: LinkResolver) -> tuple[str, list[str]]:
+    """Return sanitized HTML for `text` placed on `page_path`, and any unresolved links."""
+    broken: list[str] = []
+    md = markdown.Markdown(
+        extensions=["tables", "sane_lists", "fenced_code", "toc",
+                    _CatalogLinks(resolve, page_path, broken)],
+        extension_configs={"toc": {"baselevel": 2}},  # the page template owns the one <h1>
+        output_format="html",
+    )
+    html = md.convert(text)
+    return sanitize(html), broken
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def line_of(text: str, needle: str, first_line: int) -> int:
+    index = text.find(needle)
+    return first_line + (text[:index].count("\n") if index >= 0 else 0)

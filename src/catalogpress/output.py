@@ -1,0 +1,79 @@
+"""Stage 5, write: the only module that writes the published site.
+
+The new site is written into a folder beside the target and swapped in only
+when complete, so a failed or interrupted build never leaves a half-written
+site/ behind, and the previous site stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from .errors import Problem, SiteError
+from .render import Output
+
+MARKER = ".catalogpress-build"
+
+
+def check_output_dir(output: Path, project: Path) -> None:
+    """Refuse output folders whose replacement would destroy sources."""
+    output, project = output.resolve(), project.resolve()
+    if output == project or output in project.parents:
+        _refuse(output, "it contains the project itself")
+    for source in ("content", "themes", "src", "tests", ".git"):
+        if output == project / source or (project / source) in output.parents:
+            _refuse(output, f"it is inside the project's {source}/ folder")
+    if output.exists() and (not output.is_dir() or (any(output.iterdir())
+                                                    and not (output / MARKER).exists())):
+        _refuse(output, "it already exists and was not made by catalogpress; choose another "
+                "--output or remove it first")
+
+
+def _refuse(output: Path, why: str) -> None:
+    raise SiteError([Problem(str(output), 0, "", f"cannot build into this folder: {why}")])
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """A site path guaranteed to stay inside the output folder."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or any(p in ("..", "") for p in pure.parts):
+        raise SiteError([Problem(path, 0, "", "refusing to write outside the site folder")])
+    return pure
+
+
+def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> int:
+    """Write rendered outputs and copied files as the new `output`; return files written."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
+    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    count = 0
+    try:
+        staging.mkdir()
+        (staging / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+        for item in outputs:
+            _write(staging, item.path, item.data)
+            count += 1
+        for site_path, source in sorted(copies.items()):
+            _write(staging, site_path, source.read_bytes())
+            count += 1
+        if output.exists():
+            output.rename(retired)
+        staging.rename(output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not output.exists():
+            retired.rename(output)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    return count
+
+
+def _write(root: Path, site_path: str, data: bytes) -> None:
+    target = root.joinpath(*safe_relative(site_path).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

@@ -1,0 +1,133 @@
+"""Stage 4, render: the Site model through the theme's templates into file contents.
+
+Pure: returns every output as (site path, bytes) and writes nothing, so pages
+can be rendered in any order, in parallel or cached later.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+import jinja2
+
+from .errors import Problem, SiteError
+from .markup import relative_url
+from .site import Site
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # site path of a file, e.g. "services/email/index.html"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # folder-style site path: "services/email/" or "" for home
+    template: str
+    title: str
+    context: dict[str, Any]
+    crumbs: tuple[tuple[str, str], ...] = ()  # (title, site path) above this page
+    filename: str = "index.html"
+
+
+def page_specs(site: Site) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order."""
+    home = (("Home", ""),)
+    services = (*home, ("Services", "services/"))
+    specs = [
+        PageSpec("", "home.html", site.office.name, {}),
+        PageSpec("services/", "services.html", "All services", {}, home),
+        PageSpec("rates/", "rates.html", "Rates", {"sheet": site.current_sheet}, home),
+        PageSpec("slas/", "slas.html", "Service level agreements", {}, home),
+        PageSpec("care/", "care.html", "Customer care", {}, home),
+        PageSpec("glossary/", "glossary.html", site.glossary_title, {}, home),
+        PageSpec("", "404.html", "Page not found", {}, filename="404.html"),
+    ]
+    specs += [PageSpec(c.path, "category.html", c.category.name, {"category": c}, services)
+              for c in site.categories]
+    specs += [PageSpec(s.path, "service.html", s.name, {"service": s},
+                       (*services, (s.category.name, f"categories/{s.category.id}/")))
+              for s in site.services.values()]
+    specs += [PageSpec(s.path, "rates.html", f"{s.sheet.label} rates", {"sheet": s},
+                       (*home, ("Rates", "rates/"))) for s in site.sheets]
+    specs += [PageSpec(s.path, "sla.html", s.meta.name, {"sla": s},
+                       (*home, ("Service level agreements", "slas/")))
+              for s in site.slas.values()]
+    specs += [PageSpec(p.path, "page.html", p.meta.title, {"page_view": p}, home)
+              for p in site.pages.values()]
+    return specs
+
+
+def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
+    specs = page_specs(site)
+    outputs: list[Output] = []
+    problems: list[Problem] = []
+    for spec in specs:
+        try:
+            outputs.append(Output(spec.path + spec.filename, render_page(site, env, spec)))
+        except jinja2.TemplateError as exc:
+            problems.append(_template_problem(exc, spec))
+    if problems:
+        raise SiteError(sorted(set(problems)))
+    outputs += [Output(s.csv_path, rates_csv(s.sheet, site)) for s in site.sheets]
+    outputs.append(Output("sitemap.xml", sitemap(site, specs)))
+    return outputs
+
+
+def render_page(site: Site, env: jinja2.Environment, spec: PageSpec) -> bytes:
+    if spec.filename == "404.html":
+        # Served for missing pages at any depth, so links must start at the site root.
+        base = urlsplit(site.settings.base_url).path.rstrip("/") + "/"
+        url: Callable[[str], str] = lambda target: base + target  # noqa: E731
+    else:
+        here = spec.path.rstrip("/")
+        url = lambda target: relative_url(here, target)  # noqa: E731
+    template = env.get_template(spec.template)
+    html = template.render(site=site, page=spec, url=url, **spec.context)
+    return html.encode("utf-8")
+
+
+def _template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Problem:
+    line = getattr(exc, "lineno", None) or 0
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or spec.template
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            name, line = frame.filename, frame.lineno or 0
+            break
+    shown = "themes/" + name.split("/themes/", 1)[1] if "/themes/" in name else name
+    page = spec.path + spec.filename
+    return Problem(shown, line, "", f"template error while making {page}: {exc}")
+
+
+def rates_csv(sheet: Any, site: Site) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["fiscal_year", "effective", "category", "service_id", "service", "item",
+                     "customer_class", "unit", "unit_label", "amount", "currency",
+                     "charge_type", "minimum", "notes"])
+    for line in sheet.lines:
+        view = site.services[line.service]
+        writer.writerow([sheet.fiscal_year, sheet.effective.isoformat(), view.category.name,
+                         line.service, view.name, line.item, line.customer_class or "",
+                         line.unit, site.units[line.unit].label, f"{line.amount:f}", "USD",
+                         line.charge_type, f"{line.minimum:f}" if line.minimum else "",
+                         line.notes or ""])
+    return buffer.getvalue().encode("utf-8")
+
+
+def sitemap(site: Site, specs: list[PageSpec]) -> bytes:
+    base = site.settings.base_url.rstrip("/") + "/"
+    urls = sorted({posixpath.join(base, s.path) for s in specs if s.filename == "index.html"})
+    body = "".join(f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n").encode()

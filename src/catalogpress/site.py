@@ -1,0 +1,236 @@
+"""Stage 3, model: the site as it stands on one date, ready for templates.
+
+Turns validated records into views (the version in effect, its rates, SLA,
+owner, rendered overview) and decides every page's address. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .errors import Problems
+from .frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta, Term
+from .markup import line_of, render_markdown
+from .model import Agency, Category, Office, Person, RateLine, RateSheet, Service, SiteSettings
+from .model import Unit, Version
+from .units import BUILTIN_UNITS
+from .validate import Checked, ContentDoc, sheet_in_effect, sheet_periods, version_in_effect
+
+LISTED_STATUSES = ("active", "retiring")
+
+
+@dataclass(frozen=True)
+class SlaView:
+    id: str
+    meta: SlaMeta
+    body_html: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    service: Service
+    version: Version  # the version in effect, or the first planned one when none is yet
+    upcoming: Version | None  # a later version already scheduled
+    category: Category
+    audiences: tuple[str, ...]  # names of who may order
+    owner: Person
+    sla: SlaView
+    overview: ServiceOverview | None
+    overview_html: str
+    rates: tuple[RateLine, ...]
+    related: tuple[Service, ...]
+    replacement: Service | None
+    path: str
+
+    @property
+    def id(self) -> str:
+        return self.service.id
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    @property
+    def status(self) -> str:
+        return self.version.status
+
+    @property
+    def listed(self) -> bool:
+        return self.status in LISTED_STATUSES
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    category: Category
+    services: tuple[ServiceView, ...]  # listed ones, by name
+    coming_soon: tuple[ServiceView, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    slug: str
+    meta: PageMeta
+    body_html: str
+    path: str
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    agency: Agency
+    specialist: Person
+    sla: SlaView
+    services: tuple[ServiceView, ...]
+
+
+@dataclass(frozen=True)
+class SheetView:
+    sheet: RateSheet
+    first_day: dt.date
+    last_day: dt.date | None
+    groups: tuple[tuple[Category, tuple[tuple[ServiceView, tuple[RateLine, ...]], ...]], ...]
+    path: str
+    csv_path: str
+
+
+@dataclass
+class Site:
+    as_of: dt.date
+    settings: SiteSettings
+    office: Office
+    units: dict[str, Unit]
+    categories: list[CategoryView]
+    services: dict[str, ServiceView]
+    slas: dict[str, SlaView]
+    pages: dict[str, PageView]
+    people: dict[str, Person]
+    agencies: list[AgencyView]
+    sheets: list[SheetView]  # newest first
+    current_sheet: SheetView | None
+    glossary: list[Term]
+    glossary_html: str
+    glossary_title: str
+    featured: list[ServiceView] = field(default_factory=list)
+
+    @property
+    def nav_pages(self) -> list[PageView]:
+        return [p for p in self.pages.values() if p.meta.nav]
+
+    def methodology(self, sheet: RateSheet) -> tuple[str, str]:
+        """(title, site path or web address) of a sheet's rate methodology."""
+        page = self.pages.get(sheet.methodology)
+        return (page.meta.title, page.path) if page else ("Rate methodology", sheet.methodology)
+
+
+class _Links:
+    """Resolves `service:x`, `page:x`, `/path/` and image links to site paths."""
+
+    def __init__(self, checked: Checked, images: set[str]) -> None:
+        self.known = {
+            "service": {s.id for s in checked.catalog.services},
+            "category": {c.id for c in checked.catalog.categories},
+            "page": set(checked.pages),
+            "sla": set(checked.slas),
+        }
+        self.images = images
+        self.paths = ({f"{kind}s/{i}/" if kind != "category" else f"categories/{i}/"
+                       for kind in ("service", "sla", "category") for i in self.known[kind]}
+                      | {f"{slug}/" for slug in checked.pages}
+                      | {"", "services/", "categories/", "rates/", "slas/", "care/",
+                         "glossary/"})
+
+    def __call__(self, target: str) -> str | None:
+        target, _, fragment = target.partition("#")
+        suffix = f"#{fragment}" if fragment else ""
+        kind, sep, ident = target.partition(":")
+        if sep:
+            if ident not in self.known.get(kind, ()):
+                return None
+            folder = {"service": "services/", "sla": "slas/", "category": "categories/",
+                      "page": ""}[kind]
+            return f"{folder}{ident}/{suffix}"
+        path = target.lstrip("/")
+        if path.removeprefix("content/") in self.images:
+            return path.removeprefix("content/") + suffix
+        if path in self.paths or path + "/" in self.paths:
+            return (path if path.endswith("/") or not path else path + "/") + suffix
+        return None
+
+
+def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Problems) -> Site:
+    links = _Links(checked, images)
+    catalog = checked.catalog
+
+    def html(doc: ContentDoc, page_path: str) -> str:
+        rendered, broken = render_markdown(doc.file.body, page_path, links)
+        for target in broken:
+            problems.add(doc.file.path, line_of(doc.file.body, target, doc.file.body_line),
+                         "", f"the link '{target}' points to nothing in this catalog "
+                         "(expected service:<id>, page:<slug>, sla:<id>, category:<id> or a "
+                         "page path like /rates/)")
+        return rendered
+
+    slas = {sid: SlaView(sid, d.meta, html(d, f"slas/{sid}/"), f"slas/{sid}/")
+            for sid, d in sorted(checked.slas.items())}
+    pages = {slug: PageView(slug, d.meta, html(d, f"{slug}/"), f"{slug}/")
+             for slug, d in sorted(checked.pages.items())}
+    people = {p.id: p for p in catalog.people}
+    audiences = {a.id: a.name for a in catalog.audiences}
+    by_id = {s.id: s for s in catalog.services}
+    current = sheet_in_effect(checked.rates, as_of)
+    services: dict[str, ServiceView] = {}
+    for service in sorted(catalog.services, key=lambda s: s.name.lower()):
+        version = version_in_effect(service, as_of) or service.versions[0]
+        later = [v for v in service.versions if v.effective > as_of and v is not version]
+        overview = checked.overviews.get(service.id)
+        path = f"services/{service.id}/"
+        services[service.id] = ServiceView(
+            service=service, version=version, upcoming=later[0] if later else None,
+            category=next(c for c in catalog.categories if c.id == service.category),
+            audiences=tuple(audiences[a] for a in service.audience),
+            owner=people[service.owner.contact], sla=slas[version.sla],
+            overview=overview.meta if overview else None,
+            overview_html=html(overview, path) if overview else "",
+            rates=tuple(ln for ln in current.lines if ln.service == service.id) if current
+            else (),
+            related=tuple(by_id[r] for r in service.related),
+            replacement=by_id.get(version.replaced_by or ""), path=path)
+    categories = [
+        CategoryView(c, tuple(s for s in services.values() if s.category.id == c.id and s.listed),
+                     tuple(s for s in services.values()
+                           if s.category.id == c.id and s.status == "proposed"),
+                     f"categories/{c.id}/")
+        for c in catalog.categories]
+    sheets = [_sheet_view(sheet, first, last, categories, services)
+              for sheet, first, last in reversed(sheet_periods(checked.rates))]
+    glossary = checked.glossary
+    return Site(
+        as_of=as_of, settings=catalog.site, office=catalog.office,
+        units={**BUILTIN_UNITS, **(checked.rates.units or {})}, categories=categories,
+        services=services, slas=slas, pages=pages, people=people,
+        agencies=[AgencyView(a, people[a.specialist], slas[a.sla],
+                             tuple(services[s.service] for s in a.services))
+                  for a in sorted(catalog.agencies, key=lambda a: a.name)],
+        sheets=sheets,
+        current_sheet=next((s for s in sheets if s.sheet is current), None),
+        glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
+        glossary_html=html(glossary, "glossary/") if glossary else "",
+        glossary_title=glossary.meta.title if glossary else "Glossary",
+        featured=[services[s] for s in catalog.site.featured])
+
+
+def _sheet_view(sheet: RateSheet, first: dt.date, last: dt.date | None,
+                categories: list[CategoryView], services: dict[str, ServiceView]) -> SheetView:
+    groups = []
+    for cat in categories:
+        rows = []
+        for view in services.values():
+            lines = tuple(ln for ln in sheet.lines if ln.service == view.id)
+            if view.category.id == cat.category.id and lines:
+                rows.append((view, lines))
+        if rows:
+            groups.append((cat.category, tuple(rows)))
+    return SheetView(sheet, first, last, tuple(groups), f"rates/{sheet.id}/",
+                     f"rates/{sheet.id}.csv")

@@ -1,0 +1,83 @@
+"""The template environment: theme lookup, autoescaping, strict undefined, filters.
+
+A site's own `themes/<name>/` overrides single templates and static files of
+the built-in default theme; `{% extends "default/base.html" %}` reaches the
+built-in original explicitly (Pelican's model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+BUILTIN_NAME = "default"
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme shipped with the package.
+
+    Installed wheels carry it inside the package; a source checkout (editable
+    install or `python build.py`) keeps it at the repo root as themes/default.
+    """
+    packaged = Path(str(resources.files("catalogpress"))) / "themes" / BUILTIN_NAME
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "themes" / BUILTIN_NAME
+
+
+def theme_dirs(root: Path, name: str) -> list[Path]:
+    """Theme folders in lookup order: the site's own first, the built-in last."""
+    dirs = [root / "themes" / name, builtin_theme_dir()]
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+def make_environment(dirs: list[Path]) -> jinja2.Environment:
+    builtin = builtin_theme_dir() / "templates"
+    loader = jinja2.ChoiceLoader([
+        jinja2.PrefixLoader({BUILTIN_NAME: jinja2.FileSystemLoader(builtin)}, delimiter="/"),
+        jinja2.FileSystemLoader([d / "templates" for d in dirs if (d / "templates").is_dir()]),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(money=format_money, longdate=format_date, percent=format_percent)
+    return env
+
+
+def static_files(dirs: list[Path]) -> dict[str, Path]:
+    """Static files by site path ("assets/site.css"); earlier theme folders win."""
+    files: dict[str, Path] = {}
+    for folder in reversed(dirs):
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files["assets/" + path.relative_to(static).as_posix()] = path
+    return files
+
+
+def format_money(amount: Decimal) -> str:
+    """$1,234.50; keeps sub-cent precision where a rate has it ($0.0125)."""
+    places = max(2, -int(amount.as_tuple().exponent))
+    return f"${amount:,.{places}f}"
+
+
+def format_percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def format_date(value: dt.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"

@@ -1,0 +1,241 @@
+"""Stage 2, validate: check every loaded document against its format and each other.
+
+Produces typed records (model.py, frontmatter.py) or a full list of problems.
+Nothing is written; `catalogpress check` stops after this stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .errors import Problems
+from .frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta
+from .load import MarkdownFile, Sources
+from .model import Catalog, Rates, RateSheet, Service, Version
+from .schema import Checker, Invalid, Record, Reference, suggest
+from .units import BUILTIN_UNITS
+
+RESERVED_SLUGS = {"services", "categories", "rates", "slas", "care", "glossary", "assets",
+                  "search", "images", "index", "404", "sitemap"}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ContentDoc:
+    """A markdown file and its checked front matter."""
+
+    file: MarkdownFile
+    meta: Any
+
+
+@dataclass
+class Checked:
+    """Everything that passed validation, typed."""
+
+    catalog: Catalog
+    rates: Rates
+    overviews: dict[str, ContentDoc] = field(default_factory=dict)
+    pages: dict[str, ContentDoc] = field(default_factory=dict)
+    slas: dict[str, ContentDoc] = field(default_factory=dict)
+    glossary: ContentDoc | None = None
+
+
+def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | None:
+    references: list[Reference] = []
+    catalog = _check(sources.catalog, Catalog, problems, references)
+    rates = _check(sources.rates, Rates, problems, references)
+    checked_md: dict[str, dict[str, ContentDoc]] = defaultdict(dict)
+    glossary = None
+    for md in sources.markdown:
+        spec = {"services": ServiceOverview, "pages": PageMeta, "slas": SlaMeta,
+                "glossary": GlossaryMeta}[md.kind]
+        meta = _check(md.meta, spec, problems, references)
+        if meta is None:
+            continue
+        if md.kind == "glossary":
+            glossary = ContentDoc(md, meta)
+        else:
+            checked_md[md.kind][md.slug] = ContentDoc(md, meta)
+    if catalog is None or rates is None:
+        return None
+    checked = Checked(catalog, rates, checked_md["services"], checked_md["pages"],
+                      checked_md["slas"], glossary)
+    _check_unique_ids(catalog, problems)
+    _check_references(checked, references, problems)
+    for service in catalog.services:
+        _check_versions(service, problems)
+    _check_rate_sheets(checked, as_of, problems)
+    _check_content(checked, problems)
+    return checked
+
+
+def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) -> T | None:
+    if doc is None:
+        return None
+    try:
+        result: T = Record(cls).check(doc.data, (), Checker(doc, problems, refs))
+    except Invalid:
+        return None
+    return result
+
+
+def _check_unique_ids(catalog: Catalog, problems: Problems) -> None:
+    for name in ("audiences", "categories", "people", "agencies", "services"):
+        seen: dict[str, Any] = {}
+        for i, record in enumerate(getattr(catalog, name)):
+            if record.id in seen:
+                problems.add(record.src.file, record.src.line, f"{name}[{i}].id",
+                             f"duplicate id '{record.id}' (already used on line "
+                             f"{seen[record.id].src.line}); every id must be unique")
+            else:
+                seen[record.id] = record
+
+
+def _check_references(checked: Checked, refs: Iterable[Reference], problems: Problems) -> None:
+    catalog = checked.catalog
+    known = {
+        "service": {s.id for s in catalog.services},
+        "category": {c.id for c in catalog.categories},
+        "person": {p.id for p in catalog.people},
+        "audience": {a.id for a in catalog.audiences},
+        "agency": {a.id for a in catalog.agencies},
+        "sla": set(checked.slas),
+        "page": set(checked.pages),
+    }
+    for ref in refs:
+        if ref.target not in known[ref.kind]:
+            problems.add(ref.file, ref.line, ref.field, f"unknown {ref.kind} '{ref.target}'"
+                         f"{suggest(ref.target, known[ref.kind])}")
+
+
+def _check_versions(service: Service, problems: Problems) -> None:
+    previous: Version | None = None
+    for i, version in enumerate(service.versions):
+        where = f"services[{service.id}].versions[{i}]"
+        src = version.src
+        if previous and version.effective == previous.effective:
+            problems.add(src.file, src.line, f"{where}.effective", "two versions take effect "
+                         f"on the same date ({version.effective}); give each its own date")
+        elif previous and version.effective < previous.effective:
+            problems.add(src.file, src.line, f"{where}.effective", "versions are out of order "
+                         f"(expected a date after {previous.effective}, got "
+                         f"{version.effective}); list versions oldest first")
+        if version.status == "retiring" and version.retire_on is None:
+            problems.add(src.file, src.line, f"{where}.retire_on", "a retiring service needs "
+                         "a retire date (expected retire_on: YYYY-MM-DD)")
+        if version.retire_on and version.retire_on <= version.effective:
+            problems.add(src.file, src.line, f"{where}.retire_on", "the retire date must come "
+                         f"after the effective date {version.effective}")
+        if version.replaced_by == service.id:
+            problems.add(src.file, src.line, f"{where}.replaced_by",
+                         "a service cannot replace itself")
+        previous = version
+
+
+def sheet_periods(rates: Rates) -> list[tuple[RateSheet, dt.date, dt.date | None]]:
+    """Each sheet with the first and last day it applies (None: open-ended)."""
+    ordered = sorted(rates.rate_sheets, key=lambda s: s.effective)
+    periods = []
+    for i, sheet in enumerate(ordered):
+        following = ordered[i + 1] if i + 1 < len(ordered) else None
+        last = sheet.ends or (following.effective - dt.timedelta(days=1) if following else None)
+        periods.append((sheet, sheet.effective, last))
+    return periods
+
+
+def sheet_in_effect(rates: Rates, on: dt.date) -> RateSheet | None:
+    for sheet, first, last in sheet_periods(rates):
+        if first <= on and (last is None or on <= last):
+            return sheet
+    return None
+
+
+def version_in_effect(service: Service, on: dt.date) -> Version | None:
+    current = None
+    for version in service.versions:
+        if version.effective <= on:
+            current = version
+    return current
+
+
+def _check_rate_sheets(checked: Checked, as_of: dt.date, problems: Problems) -> None:
+    rates, catalog = checked.rates, checked.catalog
+    units = {**BUILTIN_UNITS, **(rates.units or {})}
+    years: dict[int, RateSheet] = {}
+    periods = sheet_periods(rates)
+    for (sheet, _first, last), nxt in zip(periods, [*periods[1:], None], strict=True):
+        src = sheet.src
+        if sheet.fiscal_year in years:
+            problems.add(src.file, src.line, f"rate_sheets[{sheet.label}].fiscal_year",
+                         f"there are two rate sheets for {sheet.label} (the other is on line "
+                         f"{years[sheet.fiscal_year].src.line})")
+        years[sheet.fiscal_year] = sheet
+        if sheet.ends and sheet.ends < sheet.effective:
+            problems.add(src.file, src.line, f"rate_sheets[{sheet.label}].ends",
+                         f"the sheet ends ({sheet.ends}) before it takes effect "
+                         f"({sheet.effective})")
+        if nxt and last and last >= nxt[0].effective:
+            problems.add(src.file, src.line, f"rate_sheets[{sheet.label}].ends",
+                         f"rate sheets overlap: {sheet.label} runs until {last} but "
+                         f"{nxt[0].label} starts on {nxt[0].effective} (expected {sheet.label} "
+                         f"to end by {nxt[0].effective - dt.timedelta(days=1)})")
+        if not (sheet.methodology.startswith(("https://", "http://"))
+                or sheet.methodology in checked.pages):
+            problems.add(src.file, src.line, f"rate_sheets[{sheet.label}].methodology",
+                         f"unknown page '{sheet.methodology}' (expected a page in "
+                         "content/pages/ or a web address)"
+                         f"{suggest(sheet.methodology, checked.pages)}")
+        seen_lines: dict[tuple[str, str, str | None], int] = {}
+        for i, line in enumerate(sheet.lines):
+            where = f"rate_sheets[{sheet.label}].lines[{i}]"
+            if line.unit not in units:
+                problems.add(line.src.file, line.src.line, f"{where}.unit",
+                             f"unknown unit '{line.unit}'{suggest(line.unit, units)} (add it "
+                             "under units: in rates.yaml if it is new)")
+            if line.breakdown and line.breakdown.total != line.amount:
+                problems.add(line.src.file, line.src.line, f"{where}.breakdown",
+                             f"the cost breakdown adds up to {line.breakdown.total} "
+                             f"(expected the amount, {line.amount})")
+            key = (line.service, line.item, line.customer_class)
+            if key in seen_lines:
+                problems.add(line.src.file, line.src.line, f"{where}.item",
+                             f"the same item '{line.item}' is priced twice for this service "
+                             f"(also on line {seen_lines[key]})")
+            seen_lines[key] = line.src.line
+    current = sheet_in_effect(rates, as_of)
+    priced = {line.service for line in current.lines} if current else set()
+    for service in catalog.services:
+        version = version_in_effect(service, as_of)
+        src = service.src
+        if service.no_charge and any(line.service == service.id
+                                     for s in rates.rate_sheets for line in s.lines):
+            problems.add(src.file, src.line, f"services[{service.id}].no_charge",
+                         "the service is marked no_charge but has rate lines in rates.yaml")
+        if (current and version and version.status in ("active", "retiring")
+                and not service.no_charge and service.id not in priced):
+            problems.add(src.file, src.line, f"services[{service.id}]",
+                         f"the service is {version.status} but has no rate in the "
+                         f"{current.label} rate sheet (expected a rate line in rates.yaml, or "
+                         "no_charge: true)")
+
+
+def _check_content(checked: Checked, problems: Problems) -> None:
+    services = {s.id: s for s in checked.catalog.services}
+    for slug, doc in checked.overviews.items():
+        if slug not in services:
+            problems.add(doc.file.path, 1, "", f"no service has the id '{slug}' (the file "
+                         "name must match a service id in catalog.yaml)"
+                         f"{suggest(slug, services)}")
+    for service_id, service in services.items():
+        if service_id not in checked.overviews:
+            problems.add(service.src.file, service.src.line, f"services[{service_id}]",
+                         f"the service has no overview page (expected "
+                         f"content/services/{service_id}.md)", warning=True)
+    for slug, doc in checked.pages.items():
+        if slug in RESERVED_SLUGS:
+            problems.add(doc.file.path, 1, "", f"the page name '{slug}' is reserved for "
+                         "pages the site makes itself; rename the file")

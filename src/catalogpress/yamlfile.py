@@ -1,0 +1,240 @@
+"""Safe, strict YAML loading that remembers where every value came from.
+
+PyYAML's SafeLoader still follows YAML 1.1: `NO` becomes False, `1.10` becomes
+1.1, `0777` becomes 511, dates become objects without a position, and a repeated
+key silently wins. Catalog files are edited by hand by non-programmers, so here
+only `true`/`false`, `null`, plain integers and plain decimals are typed; every
+other scalar stays text, duplicate keys and aliases are errors, and every value
+keeps its line so later stages can say exactly where a problem is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+Path = tuple[str | int, ...]
+
+MAX_BYTES = 5_000_000  # far above any real catalog; stops runaway files early
+MAX_DEPTH = 40
+
+_STR = "tag:yaml.org,2002:str"
+_ALLOWED_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class _StrictResolver(yaml.resolver.BaseResolver):
+    """Types only what a non-programmer would expect to be typed."""
+
+
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false|True|False|TRUE|FALSE)$"), list("tTfF")
+)
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+
+
+class _Composer(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _StrictResolver,
+):
+    """Builds a node tree only; values are constructed by `_Builder`, never by PyYAML."""
+
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _StrictResolver.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasUsed(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasUsed(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+@dataclass
+class Doc:
+    """A loaded YAML document: plain Python data plus the line of every value."""
+
+    file: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)  # source text of typed scalars
+
+    def line(self, path: Path) -> int:
+        """Line of `path`, or of its nearest ancestor when the field is missing."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def source_text(self, path: Path) -> str | None:
+        return self.raw.get(path)
+
+
+def decode_source(data: bytes, file: str, problems: Problems) -> str | None:
+    """Bytes to text: UTF-8 only (a leading BOM is tolerated), with a helpful error."""
+    if len(data) > MAX_BYTES:
+        problems.add(file, 1, "", f"file is too large ({len(data):,} bytes; the limit is "
+                     f"{MAX_BYTES:,})")
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(file, 1, "", "file is saved as UTF-16 (expected UTF-8); save it as UTF-8")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(file, line, "", "file contains characters that are not UTF-8 "
+                     "(expected UTF-8 text); save the file as UTF-8")
+        return None
+    if "\x00" in text:
+        problems.add(file, text[: text.index("\x00")].count("\n") + 1, "",
+                     "file contains a NUL character (expected plain text)")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> Doc | None:
+    """Parse YAML text; on any mistake add a problem and return None."""
+    offset = first_line - 1
+    try:
+        composer = _Composer(text)
+        node = composer.get_single_node()
+    except _AliasUsed as exc:
+        problems.add(file, exc.mark.line + 1 + offset, "",
+                     "anchors and aliases (&name, *name) are not supported; "
+                     "write the values out in full")
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        problems.add(file, line, "", _explain_syntax_error(exc, text, mark))
+        return None
+    except RecursionError:
+        problems.add(file, 1, "", f"nested too deeply (more than {MAX_DEPTH} levels)")
+        return None
+    doc = Doc(file=file, data=None)
+    if node is None:
+        doc.lines[()] = 1 + offset
+        return doc
+    builder = _Builder(doc, offset, problems)
+    before = len(problems.items)
+    doc.data = builder.build(node, (), 0)
+    return doc if len(problems.items) == before else None
+
+
+def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
+    detail = (exc.problem or "invalid YAML").strip()
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+        return "a tab character is used for indenting (YAML needs spaces); replace tabs with spaces"
+    if "mapping values are not allowed" in detail:
+        return ("YAML syntax error: a ':' appears where YAML does not expect one; "
+                "put text that contains ': ' in quotes")
+    if "could not find expected ':'" in detail:
+        return "YAML syntax error: expected 'name: value' (is a ':' missing, or a quote unclosed?)"
+    return f"YAML syntax error: {detail}"
+
+
+class _Builder:
+    """Turns a node tree into plain Python data, recording lines and catching misuse."""
+
+    def __init__(self, doc: Doc, offset: int, problems: Problems) -> None:
+        self.doc = doc
+        self.offset = offset
+        self.problems = problems
+
+    def _line(self, node: yaml.Node) -> int:
+        return int(node.start_mark.line) + 1 + self.offset
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.doc.lines.setdefault(path, self._line(node))
+        where = _dotted(path)
+        if depth > MAX_DEPTH:
+            self.problems.add(self.doc.file, self._line(node), where,
+                              f"nested too deeply (more than {MAX_DEPTH} levels)")
+            return None
+        if node.tag not in _ALLOWED_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.add(self.doc.file, self._line(node), where, f"the tag '{tag}' is "
+                              "not allowed (only plain values, lists and mappings)")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.add(self.doc.file, self._line(key_node), _dotted(path),
+                                  "a key must be a plain name")
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                self.problems.add(self.doc.file, self._line(key_node), _dotted(child),
+                                  f"duplicate key '{key}' (first given on line "
+                                  f"{self.doc.lines[child]}); remove one of them")
+                continue
+            self.doc.lines[child] = self._line(key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        text = str(node.value)
+        if node.tag == _STR:
+            return text
+        self.doc.raw[path] = text
+        if node.tag.endswith(":null"):
+            return None
+        if node.tag.endswith(":bool"):
+            return text.lower() == "true"
+        if node.tag.endswith(":int"):
+            return int(text)
+        return float(text)
+
+
+def _dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+dotted = _dotted
