@@ -49,7 +49,7 @@ def test_unknown_field_is_a_typo(scratch):
     found = problems_of(scratch.root)
     assert any(p.startswith(f"catalog.yaml:{line}: services[1].versions[0].sumary: "
                             "unknown field 'sumary'; did you mean 'summary'?") for p in found)
-    assert f"catalog.yaml:{line - 6}: services[1].versions[0].summary: missing required " \
+    assert f"catalog.yaml:{line - 5}: services[1].versions[0].summary: missing required " \
            "field 'summary'" in found
 
 
