@@ -71,11 +71,11 @@ def _is_external(target: str) -> bool:
 def relative_url(from_dir: str, site_path: str) -> str:
     """Link from a page folder ('services/email') to a site path ('rates/#x')."""
     path, _, fragment = site_path.partition("#")
-    rel = posixpath.relpath(path or ".", from_dir or ".") if path else ""
-    if path.endswith("/") and rel not in ("", "."):
-        rel += "/"
+    rel = posixpath.relpath(path or ".", from_dir or ".")
     if rel == ".":
         rel = "./"
+    elif path.endswith("/") or not path:
+        rel += "/"
     return rel + (f"#{fragment}" if fragment else "")
 
 
