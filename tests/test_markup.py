@@ -65,6 +65,8 @@ def test_catalog_links_become_relative():
 def test_headings_start_below_the_page_title():
     html, _ = render_markdown("# Big\n\n## Smaller", "about/", no_links)
     assert "<h1" not in html and '<h2 id="big">Big</h2>' in html and "<h3" in html
+    html, _ = render_markdown("## Starts lower\n\n### Next", "about/", no_links, top_level=3)
+    assert html.startswith('<h3 id="starts-lower">') and "<h4" in html
 
 
 @pytest.mark.parametrize("here,target,expected", [

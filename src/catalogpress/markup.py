@@ -79,22 +79,45 @@ def relative_url(from_dir: str, site_path: str) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
-class _CatalogLinks(Extension):
-    def __init__(self, resolve: LinkResolver, page_path: str, broken: list[str]) -> None:
+class _HeadingShifter(Treeprocessor):
+    """Moves headings so the document's biggest one sits at `top_level`.
+
+    The page template owns the single <h1> and the section around the text, so
+    an author's `#` or `##` must land just below it, keeping heading order intact.
+    """
+
+    def __init__(self, md: markdown.Markdown, top_level: int) -> None:
+        super().__init__(md)
+        self.top_level = top_level
+
+    def run(self, root: ET.Element) -> None:
+        headings = [e for e in root.iter() if e.tag in {f"h{n}" for n in range(1, 7)}]
+        if not headings:
+            return
+        shift = self.top_level - min(int(e.tag[1]) for e in headings)
+        for element in headings:
+            element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
+
+
+class _CatalogMarkdown(Extension):
+    def __init__(self, resolve: LinkResolver, page_path: str, broken: list[str],
+                 top_level: int) -> None:
         super().__init__()
         self.args = (resolve, page_path, broken)
+        self.top_level = top_level
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_LinkRewriter(md, *self.args), "catalog_links", 1)
+        md.treeprocessors.register(_HeadingShifter(md, self.top_level), "heading_shift", 2)
 
 
-def render_markdown(text: str, page_path: str, resolve: LinkResolver) -> tuple[str, list[str]]:
+def render_markdown(text: str, page_path: str, resolve: LinkResolver,
+                    top_level: int = 2) -> tuple[str, list[str]]:
     """Return sanitized HTML for `text` placed on `page_path`, and any unresolved links."""
     broken: list[str] = []
     md = markdown.Markdown(
         extensions=["tables", "sane_lists", "fenced_code", "toc",
-                    _CatalogLinks(resolve, page_path, broken)],
-        extension_configs={"toc": {"baselevel": 2}},  # the page template owns the one <h1>
+                    _CatalogMarkdown(resolve, page_path, broken, top_level)],
         output_format="html",
     )
     html = md.convert(text)

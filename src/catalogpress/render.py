@@ -43,19 +43,21 @@ def page_specs(site: Site) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     home = (("Home", ""),)
     services = (*home, ("Services", "services/"))
+    categories = (*home, ("Categories", "categories/"))
     specs = [
         PageSpec("", "home.html", site.office.name, {}),
         PageSpec("services/", "services.html", "All services", {}, home),
+        PageSpec("categories/", "categories.html", "Service categories", {}, home),
         PageSpec("rates/", "rates.html", "Rates", {"sheet": site.current_sheet}, home),
         PageSpec("slas/", "slas.html", "Service level agreements", {}, home),
         PageSpec("care/", "care.html", "Customer care", {}, home),
         PageSpec("glossary/", "glossary.html", site.glossary_title, {}, home),
         PageSpec("", "404.html", "Page not found", {}, filename="404.html"),
     ]
-    specs += [PageSpec(c.path, "category.html", c.category.name, {"category": c}, services)
+    specs += [PageSpec(c.path, "category.html", c.category.name, {"category": c}, categories)
               for c in site.categories]
     specs += [PageSpec(s.path, "service.html", s.name, {"service": s},
-                       (*services, (s.category.name, f"categories/{s.category.id}/")))
+                       (*categories, (s.category.name, f"categories/{s.category.id}/")))
               for s in site.services.values()]
     specs += [PageSpec(s.path, "rates.html", f"{s.sheet.label} rates", {"sheet": s},
                        (*home, ("Rates", "rates/"))) for s in site.sheets]

@@ -163,8 +163,8 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
     links = _Links(checked, images)
     catalog = checked.catalog
 
-    def html(doc: ContentDoc, page_path: str) -> str:
-        rendered, broken = render_markdown(doc.file.body, page_path, links)
+    def html(doc: ContentDoc, page_path: str, top_level: int = 2) -> str:
+        rendered, broken = render_markdown(doc.file.body, page_path, links, top_level)
         for target in broken:
             problems.add(doc.file.path, line_of(doc.file.body, target, doc.file.body_line),
                          "", f"the link '{target}' points to nothing in this catalog "
@@ -192,7 +192,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
             audiences=tuple(audiences[a] for a in service.audience),
             owner=people[service.owner.contact], sla=slas[version.sla],
             overview=overview.meta if overview else None,
-            overview_html=html(overview, path) if overview else "",
+            overview_html=html(overview, path, top_level=3) if overview else "",
             rates=tuple(ln for ln in current.lines if ln.service == service.id) if current
             else (),
             related=tuple(by_id[r] for r in service.related),
