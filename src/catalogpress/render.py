@@ -42,7 +42,6 @@ class PageSpec:
 def page_specs(site: Site) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     home = (("Home", ""),)
-    services = (*home, ("Services", "services/"))
     categories = (*home, ("Categories", "categories/"))
     specs = [
         PageSpec("", "home.html", site.office.name, {}),

@@ -10,10 +10,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .errors import Problems
-from .frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta, Term
+from .frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from .markup import line_of, render_markdown
-from .model import Agency, Category, Office, Person, RateLine, RateSheet, Service, SiteSettings
-from .model import Unit, Version
+from .model import (
+    Agency,
+    Category,
+    Office,
+    Person,
+    RateLine,
+    RateSheet,
+    Service,
+    SiteSettings,
+    Unit,
+    Version,
+)
 from .units import BUILTIN_UNITS
 from .validate import Checked, ContentDoc, sheet_in_effect, sheet_periods, version_in_effect
 
