@@ -133,7 +133,8 @@ def test_active_service_without_rate(scratch):
                     "\n        amount: \"42.50\"")
     line = scratch.line_of("catalog.yaml", "  - id: web-hosting")
     assert problems_of(scratch.root) == [
-        f"catalog.yaml:{line}: services[web-hosting]: the service is retiring but has no rate "
+        f"catalog.yaml:{line}: services[web-hosting]: the service is retiring on 2025-11-01 but "
+        "has no rate "
         "in the FY2026 rate sheet (expected a rate line in rates.yaml, or no_charge: true)"]
 
 

@@ -13,8 +13,10 @@ from decimal import Decimal
 from .schema import (
     NO_SOURCE,
     Boolean,
+    Checker,
     Choice,
     Date,
+    DateTime,
     Email,
     Integer,
     ListOf,
@@ -41,6 +43,7 @@ class SiteSettings:
     language: str = fld(Text(), "en")
     theme: str = fld(Slug(), "default")
     featured: tuple[str, ...] = fld(ListOf(Ref("service"), unique=True), ())
+    review_months: int = fld(Integer(1), 12)  # warn when content was last reviewed longer ago
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,29 @@ class Agency:
     src: Source = NO_SOURCE
 
 
+IMPACTS = ("outage", "degraded", "none")
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """A scheduled maintenance event: the care calendar, the .ics feed, service banners."""
+
+    id: str = fld(Slug())
+    title: str = fld(Text())
+    services: tuple[str, ...] = fld(ListOf(Ref("service"), min_items=1, unique=True))
+    start: dt.datetime = fld(DateTime())
+    end: dt.datetime = fld(DateTime())
+    description: str = fld(Text())
+    impact: str = fld(Choice(*IMPACTS), "outage")  # what users notice while it runs
+    src: Source = NO_SOURCE
+
+
+def _check_maintenance(event: Maintenance, path: tuple[str | int, ...], ck: Checker) -> None:
+    if event.end <= event.start:
+        ck.error((*path, "end"), f"the event ends ({event.end.isoformat()}) before it starts "
+                 f"({event.start.isoformat()}); expected an end after the start")
+
+
 @dataclass(frozen=True)
 class Owner:
     team: str = fld(Text())
@@ -172,6 +198,8 @@ class Catalog:
     services: tuple[Service, ...] = fld(ListOf(Record(Service)))
     people: tuple[Person, ...] = fld(ListOf(Record(Person)), ())
     agencies: tuple[Agency, ...] = fld(ListOf(Record(Agency)), ())
+    maintenance: tuple[Maintenance, ...] = fld(
+        ListOf(Record(Maintenance, _check_maintenance)), ())
 
 
 # --- rates.yaml ---------------------------------------------------------------

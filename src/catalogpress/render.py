@@ -60,6 +60,10 @@ def page_specs(site: Site) -> list[PageSpec]:
               for s in site.services.values()]
     specs += [PageSpec(s.path, "rates.html", f"{s.sheet.label} rates", {"sheet": s},
                        (*home, ("Rates", "rates/"))) for s in site.sheets]
+    specs += [PageSpec("whats-new/", "whats_new.html", "What's new", {}, home)]
+    specs += [PageSpec(n.path, "rate_changes.html",
+                       f"Rate changes from {n.notice.old.label} to {n.notice.new.label}",
+                       {"notice": n}, (*home, ("Rates", "rates/"))) for n in site.notices]
     specs += [PageSpec(s.path, "sla.html", s.meta.name, {"sla": s},
                        (*home, ("Service level agreements", "slas/")))
               for s in site.slas.values()]
@@ -81,6 +85,8 @@ def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
         raise SiteError(sorted(set(problems)))
     outputs += [Output(s.csv_path, rates_csv(s.sheet, site)) for s in site.sheets]
     outputs.append(Output("sitemap.xml", sitemap(site, specs)))
+    outputs.append(Output("feed.xml", env.get_template("feed.xml").render(
+        site=site, base=site.settings.base_url.rstrip("/") + "/").encode("utf-8")))
     return outputs
 
 
