@@ -184,6 +184,25 @@ class Date(Spec):
                         f"{ck.got(path, value)}")
 
 
+class DateTime(Spec):
+    """A moment with its UTC offset, like 2026-03-05T04:00-06:00 (a zone name is not
+    enough: the offset says exactly when, even across a daylight saving change)."""
+
+    expected = "a date and time with its UTC offset, like 2026-03-05T04:00-06:00"
+    PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+
+    def check(self, value: Any, path: Path, ck: Checker) -> dt.datetime:
+        text = value.strip() if isinstance(value, str) else ""
+        if not self.PATTERN.match(text):
+            raise self.fail(path, ck, value, f"expected {self.expected}, got "
+                            f"{ck.got(path, value)}")
+        try:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.fail(path, ck, value, f"{text!r} is not a real date and time "
+                            f"(expected {self.expected})") from None
+
+
 class Money(Spec):
     """An exact amount. Floats are refused: YAML's 12.85 is not exactly 12.85."""
 
