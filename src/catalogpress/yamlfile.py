@@ -127,8 +127,30 @@ def decode_source(data: bytes, file: str, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+_CACHE: dict[tuple[str, int, str], Doc] = {}
+_CACHE_SIZE = 5000  # documents; the live preview reparses only files that changed
+
+
 def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> Doc | None:
-    """Parse YAML text; on any mistake add a problem and return None."""
+    """Parse YAML text; on any mistake add a problem and return None.
+
+    Documents that load cleanly are remembered by their exact text, so a rebuild
+    that changes one file does not parse the others again (PyYAML is slow).
+    Callers must treat the returned document as read-only.
+    """
+    key = (file, first_line, text)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    doc = _parse_yaml(text, file, problems, first_line)
+    if doc is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = doc
+    return doc
+
+
+def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Doc | None:
     offset = first_line - 1
     try:
         composer = _Composer(text)
@@ -142,6 +164,12 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         problems.add(file, line, "", _explain_syntax_error(exc, text, mark))
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + offset
+        problems.add(file, line, "", f"the file contains the invisible control character "
+                     f"U+{exc.character:04X}, which is not allowed; delete it and retype "
+                     "the text around it")
         return None
     except RecursionError:
         problems.add(file, 1, "", f"nested too deeply (more than {MAX_DEPTH} levels)")
