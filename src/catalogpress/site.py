@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .changes import ChangeNotice, LineChange, notices
 from .errors import Problems
@@ -118,7 +119,7 @@ class NoticeView:
     """A rate change notice grouped for display: category → service → changed lines."""
 
     notice: ChangeNotice
-    groups: tuple[tuple[Category, tuple[tuple[str, str, tuple[LineChange, ...]], ...]], ...]
+    groups: tuple[tuple[Category, tuple[tuple[ServiceView, tuple[LineChange, ...]], ...]], ...]
     path: str
 
 
@@ -221,6 +222,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
     current = sheet_in_effect(checked.rates, as_of)
     periods = sheet_periods(checked.rates)
     upcoming = next((sheet for sheet, first, _ in periods if first > as_of), None)
+    current_lines, next_lines = _lines_by_service(current), _lines_by_service(upcoming)
     services: dict[str, ServiceView] = {}
     for service in sorted(catalog.services, key=lambda s: s.name.lower()):
         version = version_in_effect(service, as_of) or service.versions[0]
@@ -235,7 +237,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
             owner=people[service.owner.contact], sla=slas[version.sla],
             overview=overview.meta if overview else None,
             overview_html=html(overview, path, top_level=3) if overview else "",
-            rates=_lines_for(current, service.id), next_rates=_lines_for(upcoming, service.id),
+            rates=current_lines.get(service.id, ()), next_rates=next_lines.get(service.id, ()),
             status=status,
             related=tuple(by_id[r] for r in service.related),
             replacement=by_id.get(version.replaced_by or ""), path=path)
@@ -270,34 +272,40 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))))
 
 
-def _lines_for(sheet: RateSheet | None, service_id: str) -> tuple[RateLine, ...]:
-    return tuple(ln for ln in sheet.lines if ln.service == service_id) if sheet else ()
+def _lines_by_service(sheet: RateSheet | None) -> dict[str, tuple[RateLine, ...]]:
+    grouped: dict[str, list[RateLine]] = {}
+    for line in sheet.lines if sheet else ():
+        grouped.setdefault(line.service, []).append(line)
+    return {service: tuple(lines) for service, lines in grouped.items()}
+
+
+T = TypeVar("T")
+
+
+def _group_by_category(per_service: dict[str, tuple[T, ...]], categories: list[CategoryView],
+                       services: dict[str, ServiceView],
+                       ) -> tuple[tuple[Category, tuple[tuple[ServiceView, tuple[T, ...]], ...]],
+                                  ...]:
+    """Category → services (in name order) → their items, leaving out empty ones."""
+    rows: dict[str, list[tuple[ServiceView, tuple[T, ...]]]] = {}
+    for view in services.values():
+        if per_service.get(view.id):
+            rows.setdefault(view.category.id, []).append((view, per_service[view.id]))
+    return tuple((c.category, tuple(rows[c.category.id])) for c in categories
+                 if c.category.id in rows)
 
 
 def _notice_view(notice: ChangeNotice, categories: list[CategoryView],
                  services: dict[str, ServiceView]) -> NoticeView:
-    groups = []
-    for cat in categories:
-        rows = []
-        for view in services.values():
-            changed = tuple(c for c in notice.lines if c.service == view.id)
-            if view.category.id == cat.category.id and changed:
-                rows.append((view.name, view.path, changed))
-        if rows:
-            groups.append((cat.category, tuple(rows)))
-    return NoticeView(notice, tuple(groups), f"rates/changes/{notice.id}/")
+    changed: dict[str, list[LineChange]] = {}
+    for change in notice.lines:
+        changed.setdefault(change.service, []).append(change)
+    groups = _group_by_category({k: tuple(v) for k, v in changed.items()}, categories, services)
+    return NoticeView(notice, groups, f"rates/changes/{notice.id}/")
 
 
 def _sheet_view(sheet: RateSheet, first: dt.date, last: dt.date | None,
                 categories: list[CategoryView], services: dict[str, ServiceView]) -> SheetView:
-    groups = []
-    for cat in categories:
-        rows = []
-        for view in services.values():
-            lines = tuple(ln for ln in sheet.lines if ln.service == view.id)
-            if view.category.id == cat.category.id and lines:
-                rows.append((view, lines))
-        if rows:
-            groups.append((cat.category, tuple(rows)))
+    groups = _group_by_category(_lines_by_service(sheet), categories, services)
     return SheetView(sheet, first, last, tuple(groups), f"rates/{sheet.id}/",
                      f"rates/{sheet.id}.csv")
