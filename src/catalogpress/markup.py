@@ -71,9 +71,18 @@ def _is_external(target: str) -> bool:
 
 def relative_url(from_dir: str, site_path: str) -> str:
     """Link from a page folder ('services/email') to a site path ('rates/#x')."""
+    # Plain string work rather than posixpath.relpath: this runs for every link of
+    # every page, and site paths are already normalised.
     path, _, fragment = site_path.partition("#")
-    rel = posixpath.relpath(path or ".", from_dir or ".")
-    if rel == ".":
+    here = [part for part in from_dir.split("/") if part]
+    there = [part for part in path.split("/") if part]
+    common = 0
+    for mine, theirs in zip(here, there, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    if not rel:
         rel = "./"
     elif path.endswith("/") or not path:
         rel += "/"
