@@ -121,7 +121,8 @@ CASES = [
     Case("script-in-markdown", md("Hi <script>alert(1)</script> there"),
          safe=no(r"<script", r"alert\(1\)</")),
     Case("event-handlers", md("<img src=x onerror=alert(1)> <svg onload=alert(1)></svg> "
-                              "<p onclick=alert(1)>x</p>"), safe=no(r"\son\w+=", r"<svg")),
+                              "<p onclick=alert(1)>x</p>"),
+         safe=no(r"\son\w+=", r"<svg[^>]*onload", r"alert\(1\)")),  # the theme has SVG charts
     Case("frames-styles-meta", md("<iframe src=https://e.example></iframe><style>*{}</style>"
                                   "<base href=https://e.example/><meta http-equiv=refresh "
                                   "content=0>"), safe=no("<iframe", "<style", "<base ",

@@ -255,7 +255,8 @@ def test_search_index_is_built_into_the_site(sample_data):
         in service
     assert 'data-pagefind-filter="status[data-value]" data-value="Active"' in service
     home = (sample_data / "index.html").read_text()
-    assert re.search(r'<form class="site-search" role="search" action="search/"', home)
+    assert re.search(r'<form class="site-search" role="search" aria-label="Site" '
+                     r'action="search/"', home)
 
 
 def test_search_index_failure_is_a_problem_not_a_traceback(scratch, tmp_path, monkeypatch):

@@ -132,7 +132,7 @@ def breakdowns(view: ServiceView) -> list[BreakdownView]:
         if line.benchmark:
             top = max(line.amount, line.benchmark.amount)
             pairs = (("Our rate", line.amount, PART_COLOURS[0]),
-                     (line.benchmark.source, line.benchmark.amount, PART_COLOURS[-1]))
+                     ("Market price", line.benchmark.amount, PART_COLOURS[-1]))
             bars = tuple(Bar(label, amount, colour, 4 + row * (BAR_HEIGHT + 8),
                              width := round(float(amount / top) * CHART_WIDTH * 0.55, 2),
                              width + 6, 22 + row * (BAR_HEIGHT + 8))

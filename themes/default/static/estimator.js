@@ -66,8 +66,11 @@
       const name = document.createElement("th");
       name.scope = "row";
       name.textContent = `${line.service_name}: ${line.item}`;
-      const cells = [M.quantityText(quantity),
-        `${M.formatRate(BigInt(line.amount_e4))} ${line.unit_label}`, M.format(cents)];
+      const rate = document.createElement("span");
+      rate.className = "note";
+      rate.textContent = `${M.formatRate(BigInt(line.amount_e4))} ${line.unit_label}`;
+      name.append(rate);
+      const cells = [M.quantityText(quantity), M.format(cents)];
       row.append(name, ...cells.map((text) => {
         const cell = document.createElement("td");
         cell.className = "num";
