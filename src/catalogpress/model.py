@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .schema import (
     NO_SOURCE,
@@ -19,6 +20,7 @@ from .schema import (
     DateTime,
     Email,
     Integer,
+    Invalid,
     ListOf,
     MapOf,
     Money,
@@ -26,10 +28,12 @@ from .schema import (
     Ref,
     Slug,
     Source,
+    Spec,
     Text,
     Url,
     fld,
 )
+from .yamlfile import Path as YamlPath
 
 STATUSES = ("proposed", "active", "retiring", "retired")
 CHARGE_TYPES = ("recurring", "one-time", "hourly", "pass-through")
@@ -187,6 +191,39 @@ class Service:
     src: Source = NO_SOURCE
 
 
+PLAIN_CHECKS = ("reading-grade", "long-sentence", "acronym", "jargon", "image-alt",
+                "link-text")
+
+
+class WordMap(Spec):
+    """`word or phrase: plainer words` pairs, kept in the order written."""
+
+    expected = "a list of 'word: plainer words' lines"
+
+    def check(self, value: Any, path: YamlPath, ck: Checker) -> tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict):
+            raise self.fail(path, ck, value)
+        pairs = []
+        for word, plainer in value.items():
+            try:
+                pairs.append((Text().check(word, (*path, word), ck).lower(),
+                              Text().check(plainer, (*path, word), ck)))
+            except Invalid:
+                continue
+        return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """catalog.yaml `checks:`: the plain-language checks (plain.py, docs/formats.md)."""
+
+    reading_grade: int = fld(Integer(1), 8)  # highest Flesch-Kincaid grade a page may have
+    sentence_words: int = fld(Integer(5), 25)  # longest sentence, in words
+    jargon: tuple[tuple[str, str], ...] = fld(WordMap(), ())  # added to the built-in list
+    allow: tuple[str, ...] = fld(ListOf(Text()), ())  # built-in jargon words to accept
+    skip: tuple[str, ...] = fld(ListOf(Choice(*PLAIN_CHECKS), unique=True), ())
+
+
 @dataclass(frozen=True)
 class Catalog:
     """catalog.yaml as written."""
@@ -200,6 +237,7 @@ class Catalog:
     agencies: tuple[Agency, ...] = fld(ListOf(Record(Agency)), ())
     maintenance: tuple[Maintenance, ...] = fld(
         ListOf(Record(Maintenance, _check_maintenance)), ())
+    checks: Checks = fld(Record(Checks), Checks())
 
 
 # --- rates.yaml ---------------------------------------------------------------

@@ -27,6 +27,7 @@ from .model import (
     Unit,
     Version,
 )
+from .plain import glossary_acronyms
 from .timeline import Event, catalog_events
 from .units import BUILTIN_UNITS
 from .validate import (
@@ -203,8 +204,11 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
     links = _Links(checked, images)
     catalog = checked.catalog
 
+    acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
+
     def html(doc: ContentDoc, page_path: str, top_level: int = 2) -> str:
-        rendered, broken = render_markdown(doc.file.body, page_path, links, top_level)
+        rendered, broken = render_markdown(doc.file.body, page_path, links, top_level,
+                                           acronyms)
         for target in broken:
             problems.add(doc.file.path, line_of(doc.file.body, target, doc.file.body_line),
                          "", f"the link '{target}' points to nothing in this catalog "
