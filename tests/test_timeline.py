@@ -82,8 +82,10 @@ def test_lifecycle_banners_and_listings(sample_now, sample_later):
 
 
 def test_no_published_page_disappears_when_services_retire(sample_now, sample_later):
-    before = {p.relative_to(sample_now) for p in sample_now.rglob("*") if p.is_file()}
-    after = {p.relative_to(sample_later) for p in sample_later.rglob("*") if p.is_file()}
+    before = {p.relative_to(sample_now) for p in sample_now.rglob("*")
+              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
+    after = {p.relative_to(sample_later) for p in sample_later.rglob("*")
+              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
     assert before - after == set()
 
 
@@ -106,8 +108,10 @@ def test_retiring_a_service_keeps_its_page(scratch, tmp_path):
     scratch.replace("rates.yaml", "      - service: email\n        item: Setup",
                     "      - service: web-hosting\n        item: Setup")
     build(scratch.root, second, MINIMAL_AS_OF)
-    old = {p.relative_to(first) for p in first.rglob("*") if p.is_file()}
-    new = {p.relative_to(second) for p in second.rglob("*") if p.is_file()}
+    old = {p.relative_to(first) for p in first.rglob("*")
+              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
+    new = {p.relative_to(second) for p in second.rglob("*")
+              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
     assert old - new == set()
     page = text(second, "services/email/index.html")
     assert "This service has been retired" in page and "Web Hosting" in page

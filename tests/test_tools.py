@@ -259,6 +259,25 @@ def test_search_index_is_built_into_the_site(sample_data):
                      r'action="search/"', home)
 
 
+def test_search_index_is_reproducible():
+    from catalogpress.pipeline import render
+    from catalogpress.search import _read, search_index
+
+    from .conftest import MINIMAL
+
+    site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
+    outputs, _ = render(MINIMAL, site)
+    first, second = search_index(outputs, "en"), search_index(outputs, "en")
+    assert [(o.path, o.data) for o in first] == [(o.path, o.data) for o in second]
+    filters = {}
+    for output in first:
+        if output.path.endswith(".pf_filter"):
+            name, values = _read(output.data)
+            filters[name] = [v[0] for v in values]
+    assert filters["status"] == ["Active", "Proposed", "Retiring"]  # sorted, not hash order
+    assert filters["category"] == sorted(filters["category"]) and len(filters["category"]) == 2
+
+
 def test_search_index_failure_is_a_problem_not_a_traceback(scratch, tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SiteError) as info:

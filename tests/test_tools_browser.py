@@ -208,3 +208,32 @@ def test_in_house_comparison_computes_the_right_figures(page):
         "Doing it yourself: $21,560.55 a year. With us: $7,740.00 a year, $13,820.55 less.")
     assert "$11,040.00 a year ($92.00 per virtual server per month)" in page.inner_text(
         "#compare-benchmark")
+
+
+def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium):
+    weasyprint = pytest.importorskip("weasyprint")
+    from catalogpress.pipeline import load_site, render
+    from catalogpress.render import Output
+    from catalogpress.search import search_index
+
+    from .conftest import MINIMAL, MINIMAL_AS_OF
+
+    site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
+    outputs, copies = render(MINIMAL, site)
+    brochure = weasyprint.HTML(string="<title>Email brochure</title><h1>Email</h1><p>Every "
+                               "mailbox is guarded by zanzibarite filters.</p>").write_pdf()
+    outputs.append(Output("brochures/email.pdf", brochure))
+    outputs += search_index(outputs, "en")
+    for output in outputs:  # a test writes its own copy; the site builder uses output.py
+        target = tmp_path.joinpath(*output.path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.data)
+    for site_path, source in copies.items():
+        target = tmp_path.joinpath(*site_path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    with serve_folder(tmp_path) as base:
+        tab = chromium.new_page()
+        tab.goto(base + "search/?q=zanzibarite")
+        assert results(tab) == [("Email brochure (PDF)", "/brochures/email.pdf")]
+        tab.close()
