@@ -18,6 +18,7 @@ from .load import load_sources
 from .output import check_output_dir, sync_site, write_site
 from .plain import check_plain_language
 from .render import Output, render_site
+from .search import search_index
 from .site import Site, build_site
 from .theme import make_environment, static_files, theme_dirs
 from .validate import validate
@@ -92,6 +93,8 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     site, problems = load_site(root, as_of or default_as_of())
     _stop_on_warnings(problems, strict)
     outputs, copies = render(root, site)
+    if search:
+        outputs += search_index(outputs, site.settings.language)
     copies.update(_content_images(root))
     changed: list[str] = []
     if incremental:
