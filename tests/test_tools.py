@@ -151,6 +151,15 @@ def test_agency_monthly_cost_at_current_rates(tmp_path):
     assert "<dt>Monthly cost</dt><dd>$690.00</dd>" in page
     assert "<dt>Yearly cost</dt><dd>$8,280.00</dd>" in page
     assert "Ana Park" in page and "Basic Service Level Agreement" in page
+    assert "No maintenance is planned on the services DOP uses." in page
+
+
+def test_agency_page_lists_maintenance_on_its_services(scratch, tmp_path):
+    with_events(scratch)
+    build(scratch.root, tmp_path / "out", dt.date(2025, 11, 1))
+    page = (tmp_path / "out/agencies/parks/index.html").read_text()
+    assert 'href="../../care/maintenance/#event-mail-move">Mail server move</a>' in page
+    assert "Web patching" not in page  # past, and on a service the agency does not use
 
 
 def test_monthly_amount_applies_minimum_and_periods():

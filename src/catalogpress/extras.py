@@ -53,8 +53,12 @@ def extra_specs(site: Site) -> list[PageSpec]:
                  {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH},
                  home),
     ]
+    events = [v for v in event_views(site) if v.state != "past"]
     specs += [PageSpec(f"agencies/{a.agency.id}/", "agency.html", a.agency.name,
-                       {"agency": a, "bill": costs.agency_bill(site, a)}, agencies)
+                       {"agency": a, "bill": costs.agency_bill(site, a),
+                        "maintenance": [v for v in events
+                                        if {s.id for s in a.services} & set(v.event.services)]},
+                       agencies)
               for a in site.agencies]
     return specs
 
