@@ -2,8 +2,8 @@
 
 A new service is added to catalog.yaml as text, right after the last service,
 so the rest of the file (comments, order, spacing) stays byte for byte as it
-was. The entry is marked `proposed`, so the catalog still builds before the
-editor has filled it in and given it a rate.
+was. The entry is `proposed` with a start date 90 days ahead, so the catalog
+still builds before the editor has filled it in and given it a rate.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .schema import SLUG_RE
 from .validate import RESERVED_SLUGS
 from .yamlfile import decode_source, load_yaml
 
+PLANNING_DAYS = 90  # a new service's planned start, so it stays "proposed" while drafted
 SERVICE_ENTRY = """\
 {i}- id: {id}                   # new service: fill in every field, then set status: active
 {i}  name: {name}
@@ -29,7 +30,7 @@ SERVICE_ENTRY = """\
 {i}  audience: [{audience}]            # who may order it (audiences: above)
 {i}  versions:
 {i}    - version: "1.0"
-{i}      effective: {today}
+{i}      effective: {start}            # planned start; a proposed service goes live then
 {i}      status: proposed              # proposed | active | retiring | retired
 {i}      summary: One plain sentence that says what an agency gets.
 {i}      included: [What is part of the service]
@@ -47,6 +48,8 @@ SERVICE_ENTRY = """\
 SERVICE_PAGE = """\
 ---
 title: {name}
+owner: {owner}            # person id of who keeps this text up to date
+reviewed_on: {today}     # change it each time you check the text
 benefits:
   - One short sentence about what the agency gains.
 ---
@@ -63,6 +66,8 @@ Explain what is included and what the agency needs to do.
 PAGE = """\
 ---
 title: {title}
+owner: {owner}            # person id of who keeps this text up to date
+reviewed_on: {today}     # change it each time you check the text
 summary: One sentence that says what this page is about.
 nav: false              # true lists the page in the main menu
 ---
@@ -131,7 +136,7 @@ def new_service(root: Path, service_id: str, name: str | None = None,
         team="The team name", contact=_first_id(data, "people", "your-name"),
         audience=_first_id(data, "audiences", "executive-agencies"),
         hours="Monday to Friday, 8 a.m. to 5 p.m.", sla=_first_sla(root),
-        today=(today or dt.date.today()).isoformat())
+        start=((today or dt.date.today()) + dt.timedelta(days=PLANNING_DAYS)).isoformat())
     new_text = _insert_service(text, entry)
     check = Problems()
     reloaded = load_yaml(new_text, "catalog.yaml", check)
@@ -149,7 +154,10 @@ def new_service(root: Path, service_id: str, name: str | None = None,
         _write_atomic(catalog_path, encoding_prefix
                       + new_text.replace("\r\n", "\n").replace("\n", newline).encode("utf-8"))
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(SERVICE_PAGE.format(name=name or _title(service_id)), encoding="utf-8")
+    page.write_text(SERVICE_PAGE.format(name=name or _title(service_id),
+                                        owner=_first_id(data, "people", "your-name"),
+                                        today=(today or dt.date.today()).isoformat()),
+                    encoding="utf-8")
     return [catalog_path, page]
 
 
@@ -196,7 +204,8 @@ def _last_content_line(lines: list[str], end: int) -> int:
     return index
 
 
-def new_page(root: Path, slug: str, title: str | None = None) -> list[Path]:
+def new_page(root: Path, slug: str, title: str | None = None,
+             today: dt.date | None = None) -> list[Path]:
     """Create content/pages/<slug>.md from the page template."""
     _check_slug(slug, "a page name")
     if slug in RESERVED_SLUGS:
@@ -206,7 +215,16 @@ def new_page(root: Path, slug: str, title: str | None = None) -> list[Path]:
     if page.exists():
         raise _refuse(page.relative_to(root).as_posix(), 0, "", "this page already exists")
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(PAGE.format(title=title or _title(slug)), encoding="utf-8")
+    owner = "your-name"
+    problems = Problems()
+    if (root / "catalog.yaml").is_file():
+        text = decode_source((root / "catalog.yaml").read_bytes(), "catalog.yaml", problems)
+        doc = load_yaml(text, "catalog.yaml", problems) if text is not None else None
+        if doc is not None and isinstance(doc.data, dict):
+            owner = _first_id(doc.data, "people", owner)
+    page.write_text(PAGE.format(title=title or _title(slug), owner=owner,
+                                today=(today or dt.date.today()).isoformat()),
+                    encoding="utf-8")
     return [page]
 
 
