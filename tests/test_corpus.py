@@ -100,9 +100,10 @@ CASES = [
     Case("crlf-line-endings", lambda s: s.path("catalog.yaml").write_bytes(
         s.path("catalog.yaml").read_bytes().replace(b"\n", b"\r\n")), safe=lambda html: True),
     Case("empty-file", write("catalog.yaml", ""),
-         ("catalog.yaml:1: catalog.yaml is empty (expected a mapping; see docs/formats.md)",)),
+         ("catalog.yaml:1: catalog.yaml is empty (expected 'name: value' lines; see "
+          "docs/formats.md)",)),
     Case("top-level-list", write("rates.yaml", "- a\n- b\n"),
-         ("rates.yaml:1: expected a mapping of names to values, got a list",)),
+         ("rates.yaml:1: expected lines of the form 'name: value', got a list",)),
     Case("python-tag", sub("catalog.yaml", "short_name: OST",
                            "short_name: !!python/object/apply:os.system ['touch /tmp/cp-pwned']"),
          ("catalog.yaml:7: office.short_name: the tag '!!python/object/apply:os.system' is not "

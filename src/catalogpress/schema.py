@@ -69,7 +69,7 @@ class Checker:
         if value is None:
             return "nothing"
         if isinstance(value, dict):
-            return "a mapping of names to values"
+            return "lines of the form 'name: value'"
         if isinstance(value, list):
             return "a list"
         return repr(value)
@@ -284,7 +284,7 @@ class ListOf(Spec):
 class MapOf(Spec):
     """A mapping from ids to values of one kind."""
 
-    expected = "a mapping of ids to values"
+    expected = "lines of the form 'id: value'"
 
     def __init__(self, value: Spec) -> None:
         self.value = value
@@ -314,7 +314,7 @@ class Record(Spec):
                  ) -> None:
         self.cls = cls
         self.fields = {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
-        self.expected = "a mapping of names to values"
+        self.expected = "lines of the form 'name: value'"
         self.extra_check = extra_check
 
     def check(self, value: Any, path: Path, ck: Checker) -> Any:

@@ -262,7 +262,7 @@ class _Builder:
         if node.tag not in _ALLOWED_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.add(self.doc.file, self._line(node), where, f"the tag '{tag}' is "
-                              "not allowed (only plain values, lists and mappings)")
+                              "not allowed (only plain values, lists and 'name: value' lines)")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
