@@ -240,3 +240,23 @@ def test_port_in_use_is_explained(tmp_path):
     assert result.returncode == 1
     assert "already in use" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_options_reach_the_preview(monkeypatch):
+    from click.testing import CliRunner
+
+    from catalogpress import server
+    from catalogpress.cli import main
+
+    calls = []
+    monkeypatch.setattr(server, "serve", lambda *args: calls.append(args))
+    quiet = CliRunner().invoke(main, ["serve", "-C", str(MINIMAL), "--port", "8123"])
+    assert quiet.exit_code == 0 and "Warning" not in quiet.output
+    project, host, port, as_of, options, open_browser = calls[0]
+    assert (host, port, as_of, open_browser) == ("127.0.0.1", 8123, None, False)
+    assert options["search"] is False  # skipped unless asked for, like PDFs
+    assert options.get("pdf", False) is False
+    loud = CliRunner().invoke(main, ["serve", "-C", str(MINIMAL), "--host", "0.0.0.0"])
+    assert loud.exit_code == 0
+    assert "Warning: the preview will be reachable by other computers at 0.0.0.0" in loud.output
+    assert calls[1][1] == "0.0.0.0"
