@@ -86,11 +86,12 @@ class Served:
 def start(root: Path, tmp_path: Path, *args: str) -> Served:
     port = free_port()
     log = tmp_path / "serve.log"
+    (tmp_path / "tmp").mkdir(exist_ok=True)  # the preview folder goes here
     process = subprocess.Popen(
         [sys.executable, "-m", "catalogpress", "serve", "-C", str(root), "--port", str(port),
          *args],
         stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path / "tmp")})
     served = Served(root, port, process, log)
     wait_for(lambda: served.get("/")[0] in (200, 500) or process.poll() is not None,
              "the server to start", log)
@@ -162,6 +163,15 @@ def test_burst_of_saves_gives_one_rebuild(served):
     served.wait_for_text("/methodology/", "A save after the burst.")
     wait_for(lambda: served.rebuilds() >= before + 2, "the rebuild message", served.log)
     assert served.rebuilds() == before + 2, served.log.read_text()
+
+
+def test_stopping_removes_the_preview_folder(served, tmp_path):
+    served.wait_for_text("/", "Office of Shared Technology")
+    assert [p.name[:21] for p in (tmp_path / "tmp").iterdir()] == ["catalogpress-preview-"]
+    served.process.terminate()
+    assert served.process.wait(timeout=BOUND) == 0
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (served.root / "site").exists()  # the published folder is never touched
 
 
 def test_listens_on_loopback_only(served):

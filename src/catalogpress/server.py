@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
+import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -42,6 +43,16 @@ class _QuietServer(Server):
         logging.getLogger("tornado.access").setLevel(logging.ERROR)  # the error page is a 500
 
 
+def _stop_on_terminate() -> None:
+    """Stop on SIGTERM as on Ctrl+C, so the preview folder is removed either way."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def serve(project: Path, host: str, port: int, as_of: dt.date | None = None,
           options: dict[str, Any] | None = None, open_browser: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="catalogpress-preview-") as tmp:
@@ -58,6 +69,7 @@ def serve(project: Path, host: str, port: int, as_of: dt.date | None = None,
         thread = threading.Thread(target=watch_and_rebuild, name="catalogpress-watch",
                                   args=(preview, watcher, stop, reload), daemon=True)
         thread.start()
+        _stop_on_terminate()
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"Serving the preview at http://{shown}:{port}/ (press Ctrl+C to stop). "
                    "Pages reload by themselves when you save a file.")
