@@ -237,3 +237,22 @@ def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium):
         tab.goto(base + "search/?q=zanzibarite")
         assert results(tab) == [("Email brochure (PDF)", "/brochures/email.pdf")]
         tab.close()
+
+
+def test_agency_costs_agree_with_the_estimator(page, site):
+    """Python (agency page) and the browser (estimator) compute the same monthly total."""
+    page.goto(page.base + "agencies/transportation/")
+    monthly = page.locator("dt:text-is('Monthly cost') + dd").inner_text()
+    assert re.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d\d", monthly) and monthly != "$0.00"
+    page.get_by_role("link", name="Open these quantities in the cost estimator").click()
+    page.wait_for_url(re.compile(r"/estimator/#"))
+    assert page.get_by_label("Virtual server base").input_value() == "180"
+    assert page.locator('[data-total="monthly"][data-sheet="fy2027"]').inner_text() == monthly
+    page.get_by_label("Virtual server base").fill("181")  # the address follows the form
+    address = page.evaluate("window.location.href")
+    assert "virtual-servers%7CVirtual+server+base%7C=181" in address
+    page.goto(page.base + "estimator/#" + address.split("#")[1].replace("=181", "=7"))
+    assert page.get_by_label("Virtual server base").input_value() == "7"  # link followed
+    page.goto("about:blank")
+    page.goto(address)  # a bookmarked estimate
+    assert page.get_by_label("Virtual server base").input_value() == "181"

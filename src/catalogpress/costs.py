@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from .model import RateLine, Unit
 from .site import AgencyView, ServiceView, SheetView, Site
@@ -59,6 +60,7 @@ class AgencyBill:
     annual_total: Decimal
     priced: int  # lines with a monthly figure
     sheet: SheetView | None
+    estimate: str  # the estimator's address fragment with these quantities filled in
 
 
 def agency_bill(site: Site, agency: AgencyView) -> AgencyBill:
@@ -72,8 +74,11 @@ def agency_bill(site: Site, agency: AgencyView) -> AgencyBill:
                    if line is not None and quantity is not None else None)
         lines.append(BillLine(view, line, quantity, monthly))
     total = sum((b.monthly for b in lines if b.monthly is not None), Decimal(0))
+    estimate = urlencode([(line_key(b.line), f"{b.quantity:f}") for b in lines
+                          if b.line is not None and b.quantity is not None])
     return AgencyBill(tuple(lines), total, total * 12,
-                      sum(1 for b in lines if b.monthly is not None), site.current_sheet)
+                      sum(1 for b in lines if b.monthly is not None), site.current_sheet,
+                      estimate)
 
 
 # --- cost breakdowns and charts ----------------------------------------------------------

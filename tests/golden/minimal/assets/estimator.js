@@ -107,14 +107,35 @@
     M.download(`estimate-${data.as_of}.csv`, rows);
   }
 
-  form.addEventListener("input", update);
+  // The quantities live in the address (#key=quantity&...), so an estimate can be
+  // bookmarked or sent to a colleague, and agency pages can open theirs here.
+  function fillFromAddress() {
+    const params = new URLSearchParams(window.location.hash.slice(1));
+    for (const input of inputs) {
+      input.value = params.get(input.dataset.key) || "";
+    }
+  }
+
+  function saveToAddress() {
+    const params = new URLSearchParams();
+    for (const input of inputs) {
+      if (input.value.trim()) params.set(input.dataset.key, input.value.trim());
+    }
+    const hash = params.toString();
+    history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname);
+  }
+
+  form.addEventListener("input", () => { update(); saveToAddress(); });
   form.addEventListener("submit", (event) => event.preventDefault());
+  window.addEventListener("hashchange", () => { fillFromAddress(); update(); });
   document.getElementById("estimate-print").addEventListener("click", () => window.print());
   document.getElementById("estimate-csv").addEventListener("click", csv);
   document.getElementById("estimate-clear").addEventListener("click", () => {
     for (const input of inputs) input.value = "";
     update();
+    saveToAddress();
     inputs[0].focus();
   });
+  fillFromAddress();
   update();
 })();
