@@ -97,3 +97,16 @@ def test_new_page(scratch, tmp_path):
     assert again.exit_code == 1 and "already exists" in again.output
     reserved = run("new", "page", "rates", "-C", str(scratch.root))
     assert reserved.exit_code == 1 and "used by a page the site makes itself" in reserved.output
+
+
+def test_new_service_name_with_yaml_characters_is_quoted(scratch):
+    name = "Secure File Transfer: Team #1"
+    assert run("new", "service", "sft", "--name", name, "-C", str(scratch.root)).exit_code == 0
+    from catalogpress.pipeline import load_site
+
+    site, _ = load_site(scratch.root, MINIMAL_AS_OF)
+    assert site.services["sft"].name == name
+    lines = scratch.path("catalog.yaml").read_text().splitlines()
+    added = lines[next(i for i, line in enumerate(lines) if "- id: sft" in line):]
+    comments = [line.index("  # ") for line in added if "  # " in line]
+    assert len(set(comments)) == 1  # comments line up in one column

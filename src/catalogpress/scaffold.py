@@ -9,7 +9,10 @@ still builds before the editor has filled it in and given it a rate.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -47,7 +50,7 @@ SERVICE_ENTRY = """\
 
 SERVICE_PAGE = """\
 ---
-title: {name}
+title: {title}
 owner: {owner}            # person id of who keeps this text up to date
 reviewed_on: {today}     # change it each time you check the text
 benefits:
@@ -129,13 +132,13 @@ def new_service(root: Path, service_id: str, name: str | None = None,
         raise _refuse(page.relative_to(root).as_posix(), 0, "",
                       "this file already exists; remove it or choose another id")
     entry = SERVICE_ENTRY.format(
-        i="{i}", id=service_id, name=name or _title(service_id),
+        i="{i}", id=service_id, name=_quoted(name or _title(service_id)),
         category=_first_id(data, "categories", "hosting"),
         categories=", ".join(str(c.get("id")) for c in data.get("categories") or []
                              if isinstance(c, dict)) or "(none yet)",
         team="The team name", contact=_first_id(data, "people", "your-name"),
         audience=_first_id(data, "audiences", "executive-agencies"),
-        hours="Monday to Friday, 8 a.m. to 5 p.m.", sla=_first_sla(root),
+        hours="Monday to Friday, 8 a.m. to 5 p.m.", sla=_usual_sla(root, services),
         start=((today or dt.date.today()) + dt.timedelta(days=PLANNING_DAYS)).isoformat())
     new_text = _insert_service(text, entry)
     check = Problems()
@@ -154,10 +157,10 @@ def new_service(root: Path, service_id: str, name: str | None = None,
         _write_atomic(catalog_path, encoding_prefix
                       + new_text.replace("\r\n", "\n").replace("\n", newline).encode("utf-8"))
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(SERVICE_PAGE.format(name=name or _title(service_id),
-                                        owner=_first_id(data, "people", "your-name"),
-                                        today=(today or dt.date.today()).isoformat()),
-                    encoding="utf-8")
+    shown = name or _title(service_id)
+    page.write_text(_align(SERVICE_PAGE.format(
+        title=_quoted(shown), name=shown, owner=_first_id(data, "people", "your-name"),
+        today=(today or dt.date.today()).isoformat()), 30), encoding="utf-8")
     return [catalog_path, page]
 
 
@@ -188,11 +191,37 @@ def _insert_service(text: str, entry: str) -> str:
         end_line = _last_content_line(lines, services.end_mark.line)
     else:
         return text
-    body = entry.replace("{i}", indent)
+    body = _align(entry.replace("{i}", indent))
     before = "".join(lines[:end_line + 1])
     if not before.endswith("\n"):
         before += "\n"
     return before + body + "".join(lines[end_line + 1:])
+
+
+def _align(text: str, column: int = 44) -> str:
+    """Line the trailing comments up in one column, as a person would."""
+    lines = []
+    for line in text.split("\n"):
+        value, sep, comment = line.partition("  # ")
+        if sep and not value.lstrip().startswith("#"):
+            line = f"{value.rstrip():<{column - 2}}  # {comment}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """A YAML value for free text: plain when safe, else in double quotes."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ,.()'&/+-]*", text) and ": " not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _usual_sla(root: Path, services: list[object]) -> str:
+    """The SLA most services use, else the first SLA file."""
+    used = Counter(v.get("sla") for s in services if isinstance(s, dict)
+                   for v in s.get("versions") or [] if isinstance(v, dict))
+    used.pop(None, None)
+    return str(used.most_common(1)[0][0]) if used else _first_sla(root)
 
 
 def _last_content_line(lines: list[str], end: int) -> int:
@@ -222,8 +251,8 @@ def new_page(root: Path, slug: str, title: str | None = None,
         doc = load_yaml(text, "catalog.yaml", problems) if text is not None else None
         if doc is not None and isinstance(doc.data, dict):
             owner = _first_id(doc.data, "people", owner)
-    page.write_text(PAGE.format(title=title or _title(slug), owner=owner,
-                                today=(today or dt.date.today()).isoformat()),
+    page.write_text(_align(PAGE.format(title=_quoted(title or _title(slug)), owner=owner,
+                                       today=(today or dt.date.today()).isoformat()), 30),
                     encoding="utf-8")
     return [page]
 
