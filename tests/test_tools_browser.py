@@ -81,6 +81,8 @@ def test_search_filters_by_category_audience_and_status(page, site):
     page.goto(page.base + "search/?category=Security")
     found = results(page)
     assert {href.split("/")[2] for _, href in found} == in_category
+    summaries = [p.inner_text() for p in page.locator("#search-results li p").all()]
+    assert len(summaries) == len(found) and all(summaries)  # no words, so the summary shows
     page.get_by_label("Search for").fill("training")
     page.get_by_label("Who can order").select_option("Public school districts")
     page.get_by_role("button", name="Search").last.click()

@@ -7,7 +7,6 @@ integer cents, using the data `estimator_data` embeds in the page.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -246,7 +245,3 @@ def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list
         if entries:
             groups.append((category.category.name, entries))
     return groups
-
-
-def is_future(sheet: SheetView, as_of: dt.date) -> bool:
-    return sheet.first_day > as_of

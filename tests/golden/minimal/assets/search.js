@@ -58,7 +58,10 @@ async function run() {
     link.href = result.url;
     link.textContent = result.meta.title || result.url;
     heading.append(link);
-    item.append(heading, excerptNodes(result.excerpt || ""));
+    // Without search words (filters only) there is no excerpt: show the summary instead.
+    const text = result.excerpt ? excerptNodes(result.excerpt) : document.createElement("p");
+    if (!result.excerpt) text.textContent = result.meta.summary || "";
+    item.append(heading, text);
     list.append(item);
   }
   const count = search.results.length;
