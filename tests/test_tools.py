@@ -355,7 +355,7 @@ def test_only_theme_scripts_and_json_data_in_sample_site(sample_data):
     assert script_problems(sample_data) == []
     estimator = (sample_data / "estimator/index.html").read_text()
     assert '<script src="../assets/estimator.js" defer></script>' in estimator
-    assert '<script type="module" src="../assets/search.js">' in (
+    assert '<script src="../assets/search.js" defer></script>' in (
         sample_data / "search/index.html").read_text()
 
 

@@ -258,3 +258,13 @@ def test_agency_costs_agree_with_the_estimator(page, site):
     page.goto("about:blank")
     page.goto(address)  # a bookmarked estimate
     assert page.get_by_label("Virtual server base").input_value() == "181"
+
+
+def test_search_opened_from_disk_says_what_to_do(site, chromium):
+    tab = chromium.new_page()
+    tab.goto((site / "search" / "index.html").as_uri() + "?q=mailbox")
+    tab.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    assert tab.inner_text("#search-status").startswith("Search works when the site is "
+                                                       "published on a web server")
+    assert tab.get_by_role("link", name="Email and Collaboration").count() == 1
+    tab.close()
