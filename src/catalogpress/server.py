@@ -40,7 +40,8 @@ class _NoWatcher(Watcher):
 class _QuietServer(Server):
     def _setup_logging(self) -> None:
         logging.getLogger("livereload").setLevel(logging.WARNING)
-        logging.getLogger("tornado.access").setLevel(logging.ERROR)  # the error page is a 500
+        # Requests are not news; the error page is served with status 500 on purpose.
+        logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
 
 
 def _stop_on_terminate() -> None:
