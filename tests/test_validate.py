@@ -177,8 +177,16 @@ def test_broken_content_link(scratch):
     line = scratch.line_of("content/services/email.md", "page:methodolgy")
     assert problems_of(scratch.root) == [
         f"content/services/email.md:{line}: the link 'page:methodolgy' points to nothing in "
-        "this catalog (expected service:<id>, page:<slug>, sla:<id>, category:<id> or a page "
-        "path like /rates/)"]
+        "this catalog (expected service:<id>, page:<page-name>, sla:<id>, category:<id> or a "
+        "page path like /rates/); did you mean 'page:methodology'?"]
+
+
+def test_broken_links_suggest_the_closest_target(scratch):
+    scratch.replace("content/services/email.md", "(service:web-hosting)", "(service:webhosting)")
+    scratch.replace("content/services/email.md", "(page:methodology)", "(/methodolgy/)")
+    found = problems_of(scratch.root)
+    assert found[0].endswith("did you mean 'service:web-hosting'?")
+    assert found[1].endswith("did you mean '/methodology/'?")
 
 
 def test_overview_for_unknown_service(scratch):

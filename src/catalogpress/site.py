@@ -28,6 +28,7 @@ from .model import (
     Version,
 )
 from .plain import glossary_acronyms
+from .schema import suggest
 from .timeline import Event, catalog_events
 from .units import BUILTIN_UNITS
 from .validate import (
@@ -182,6 +183,14 @@ class _Links:
                       | {"", "services/", "categories/", "rates/", "slas/", "care/",
                          "glossary/"})
 
+    def closest(self, target: str) -> str:
+        """"; did you mean 'service:email'?" for a mistyped link, else nothing."""
+        target = target.partition("#")[0]
+        if ":" in target:
+            return suggest(target, [f"{kind}:{i}" for kind, ids in self.known.items()
+                                    for i in ids])
+        return suggest(target, [f"/{p}" for p in self.paths if p])
+
     def __call__(self, target: str) -> str | None:
         target, _, fragment = target.partition("#")
         suffix = f"#{fragment}" if fragment else ""
@@ -212,8 +221,8 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
         for target in broken:
             problems.add(doc.file.path, line_of(doc.file.body, target, doc.file.body_line),
                          "", f"the link '{target}' points to nothing in this catalog "
-                         "(expected service:<id>, page:<slug>, sla:<id>, category:<id> or a "
-                         "page path like /rates/)")
+                         "(expected service:<id>, page:<page-name>, sla:<id>, category:<id> "
+                         f"or a page path like /rates/){links.closest(target)}")
         return rendered
 
     slas = {sid: SlaView(sid, d.meta, html(d, f"slas/{sid}/"), f"slas/{sid}/")
