@@ -107,3 +107,19 @@ def test_preview_never_writes_into_the_project(scratch, tmp_path):
     Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF).rebuild()
     assert sorted(p.relative_to(scratch.root) for p in scratch.root.rglob("*")) == before
     assert not Path(scratch.root / "site").exists()
+
+
+def test_writing_suggestions_shown_on_their_page_only(scratch, tmp_path):
+    scratch.write("content/pages/help.md", "---\ntitle: Help\nowner: ana-park\n"
+                  "reviewed_on: 2025-10-01\n---\nTo get help, [click here](/care/).\n"
+                  "We utilize <b>tools</b>.\n")
+    preview = Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF)
+    preview.rebuild()
+    body = call(preview, "/help/")[2].decode()
+    assert "2 suggestions for this page" in body
+    assert "content/pages/help.md, line 6</code>: the link text &#39;click here&#39;" in body
+    assert "&#39;utilize&#39;: try &#34;use&#34;" in body
+    assert "suggestion" not in call(preview, "/services/email/")[2].decode()
+    built = tmp_path / "built"
+    build(scratch.root, built, MINIMAL_AS_OF)
+    assert "suggestions for this page" not in (built / "help" / "index.html").read_text()

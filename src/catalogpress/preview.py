@@ -35,10 +35,24 @@ QUIET_SECONDS = 0.1  # a burst of saves is over when nothing changed for this lo
 MAX_WAIT_SECONDS = 2.0  # rebuild anyway if files keep changing for this long
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
-_ERROR_TEMPLATE = jinja2.Environment(
+_TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True, undefined=jinja2.StrictUndefined,
-).get_template("preview-error.html")
+)
+_ERROR_TEMPLATE = _TEMPLATES.get_template("preview-error.html")
+_NOTES_TEMPLATE = _TEMPLATES.get_template("preview-notes.html")
+_PAGE_FOLDERS = {"services": "services/", "slas": "slas/", "pages": ""}
+
+
+def page_of(source: str) -> str | None:
+    """The site folder a content file is published at ("content/slas/x.md" -> "slas/x/")."""
+    parts = source.split("/")
+    if parts == ["content", "glossary.md"]:
+        return "glossary/"
+    if len(parts) == 3 and parts[0] == "content" and parts[1] in _PAGE_FOLDERS \
+            and parts[2].endswith(".md"):
+        return f"{_PAGE_FOLDERS[parts[1]]}{parts[2][:-3]}/"
+    return None
 
 
 def _ignored(name: str) -> bool:
@@ -116,6 +130,7 @@ class Preview:
         self.lock = threading.Lock()
         self.problems: list[Problem] = []  # of the last build; empty when it worked
         self.warnings: list[Problem] = []
+        self.notes: dict[str, list[Problem]] = {}  # site folder -> warnings about its text
         self.error_page = b""
 
     def rebuild(self) -> bool:
@@ -132,8 +147,13 @@ class Preview:
             return self._failed([Problem("catalogpress", 0, "", "the preview failed "
                                          f"unexpectedly ({type(exc).__name__}: {exc}); "
                                          "details are in the terminal")], [])
+        notes: dict[str, list[Problem]] = {}
+        for warning in report.warnings:
+            folder = page_of(warning.file)
+            if folder is not None:
+                notes.setdefault(folder, []).append(warning)
         with self.lock:
-            self.problems, self.error_page = [], b""
+            self.problems, self.error_page, self.notes = [], b"", notes
         self._report_warnings(report.warnings)
         took = time.perf_counter() - started
         changed = len(report.changed)
@@ -194,7 +214,14 @@ class Preview:
             target = target / "index.html"
         if target.is_file() and self.output.resolve() in target.resolve().parents:
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            return "200 OK", target.read_bytes(), kind, ""
+            body = target.read_bytes()
+            page = target.relative_to(self.output).as_posix()
+            notes = self.notes.get(page.removesuffix("index.html")) \
+                if page.endswith("index.html") else None
+            if notes and b"</body>" in body:  # writing suggestions, in the preview only
+                panel = _NOTES_TEMPLATE.render(notes=notes).encode("utf-8")
+                body = body.replace(b"</body>", panel + b"</body>", 1)
+            return "200 OK", body, kind, ""
         missing = self.output / "404.html"
         body = missing.read_bytes() if missing.is_file() else b"Not found"
         return "404 Not Found", body, "text/html" if missing.is_file() else "text/plain", ""
