@@ -123,3 +123,14 @@ def test_writing_suggestions_shown_on_their_page_only(scratch, tmp_path):
     built = tmp_path / "built"
     build(scratch.root, built, MINIMAL_AS_OF)
     assert "suggestions for this page" not in (built / "help" / "index.html").read_text()
+
+
+def test_changed_suggestions_alone_reload_the_page(scratch, tmp_path):
+    scratch.write("content/pages/help.md", "---\ntitle: Help\nowner: ana-park\n"
+                  "reviewed_on: 2025-10-01\n---\nWe utilize tools.\n")
+    preview = Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF)
+    preview.rebuild()
+    assert "1 suggestion for this page" in call(preview, "/help/")[2].decode()
+    scratch.replace("catalog.yaml", "site:\n", "checks:\n  allow: [utilize]\n\nsite:\n")
+    assert preview.rebuild()  # no file changed, but the page's panel did
+    assert "suggestion" not in call(preview, "/help/")[2].decode()

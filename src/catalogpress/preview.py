@@ -153,6 +153,7 @@ class Preview:
             if folder is not None:
                 notes.setdefault(folder, []).append(warning)
         with self.lock:
+            notes_changed = notes != self.notes
             self.problems, self.error_page, self.notes = [], b"", notes
         self._report_warnings(report.warnings)
         took = time.perf_counter() - started
@@ -160,7 +161,7 @@ class Preview:
         click.echo(f"Rebuilt in {took:.2f} s: {changed} file{'s' if changed != 1 else ''} "
                    f"changed, {len(report.warnings)} warning"
                    f"{'s' if len(report.warnings) != 1 else ''}.")
-        return failed_before or changed > 0
+        return failed_before or changed > 0 or notes_changed
 
     def _failed(self, problems: list[Problem], warnings: list[Problem]) -> bool:
         page = _ERROR_TEMPLATE.render(problems=problems, warnings=warnings,
