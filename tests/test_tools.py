@@ -373,3 +373,14 @@ def test_content_cannot_inject_script_into_tool_pages(scratch, tmp_path):
     names = {ln["service_name"] for s in parsed["sheets"] for ln in s["lines"]}
     assert evil in names  # the text survives as data, never as markup
     assert "alert(1)" not in (out / "data/catalog.json").read_text().replace(evil, "")
+
+
+def test_ics_folding_never_splits_a_character():
+    from catalogpress.care import _fold
+
+    line = "DESCRIPTION:" + "Réseau été " * 20
+    folded = _fold(line)
+    parts = folded.split("\r\n ")
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts[:1])
+    assert all(len(p.encode("utf-8")) <= 74 for p in parts[1:])  # plus the leading space
+    assert "".join(parts) == line  # each part decoded cleanly, nothing lost
