@@ -7,6 +7,7 @@ site/ behind, and the previous site stays exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -74,6 +75,11 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
     return count
 
 
+# Output folder -> site path -> digest of the bytes sync_site last wrote there, so a
+# rebuild compares digests instead of reading every file back.
+_SYNCED: dict[Path, dict[str, bytes]] = {}
+
+
 def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
     """Update `output` in place, writing only files whose bytes changed (the preview).
 
@@ -85,14 +91,20 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
     output.mkdir(parents=True, exist_ok=True)
     if not (output / MARKER).exists():
         (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+    first_sync = output not in _SYNCED
+    synced = _SYNCED.setdefault(output, {})
     wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
     wanted.update(copies)
     report = SyncReport(total=len(wanted))
     for site_path, content in sorted(wanted.items()):
         target = output.joinpath(*safe_relative(site_path).parts)
         data = content.read_bytes() if isinstance(content, Path) else content
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if synced.get(site_path) == digest and target.is_file():
+            continue
         try:
-            if target.is_file() and target.read_bytes() == data:
+            if site_path not in synced and target.is_file() and target.read_bytes() == data:
+                synced[site_path] = digest
                 continue
         except OSError:
             pass
@@ -100,14 +112,20 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
         temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         temporary.write_bytes(data)
         os.replace(temporary, target)
+        synced[site_path] = digest
         report.written.append(site_path)
-    keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
-    for path in sorted(output.rglob("*"), reverse=True):  # children before their folders
-        if path.is_file() and path not in keep:
-            path.unlink()
-            report.removed.append(path.relative_to(output).as_posix())
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    if first_sync:  # files from before this process: look at everything once
+        keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
+        stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
+    else:
+        stale = [output.joinpath(*PurePosixPath(p).parts) for p in set(synced) - set(wanted)]
+    for path in sorted(stale):
+        path.unlink(missing_ok=True)
+        synced.pop(path.relative_to(output).as_posix(), None)
+        report.removed.append(path.relative_to(output).as_posix())
+        for folder in path.relative_to(output).parents:  # deepest first
+            if folder != Path(".") and not any((output / folder).iterdir()):
+                (output / folder).rmdir()
     return report
 
 
