@@ -68,7 +68,7 @@ def wait_until(url: str, want: bytes, status: int, limit: float = 120.0) -> floa
         code, body = fetch(url)
         if code == status and want in body:
             return time.perf_counter() - started
-        time.sleep(0.005)
+        time.sleep(0.02)  # gentle: a busy poll would slow the server it measures
     raise SystemExit(f"timed out waiting for {want!r} at {url}")
 
 
