@@ -103,8 +103,13 @@ async def _index(pages: list[Output], language: str,
                                               language=language,
                                               meta={"title": record.title},
                                               filters=record.filters or None)
-            files = await index.get_files()
-    return [(str(f["path"]), bytes(f["content"])) for f in files]
+            # Not index.get_files(): it sends the whole index through one pipe message,
+            # which deadlocks on catalogs of a few hundred pages (its docstring warns
+            # so). The index goes to this private folder and is read back instead.
+            written = root / ".pagefind-index"
+            await index.write_files(output_path=str(written))
+        return [(path.relative_to(written).as_posix(), path.read_bytes())
+                for path in sorted(written.rglob("*")) if path.is_file()]
 
 
 # --- reproducible index files ----------------------------------------------------------
