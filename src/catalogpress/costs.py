@@ -229,6 +229,9 @@ def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list
                 by_key[key] = {}
                 order.append(line)
             by_key[key][sheet.sheet.id] = line
+    order_by_service: dict[str, list[RateLine]] = {}
+    for line in order:
+        order_by_service.setdefault(line.service, []).append(line)
     groups = []
     for category in site.categories:
         entries = []
@@ -239,7 +242,7 @@ def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list
                                  tuple((s.sheet.label, by_key[line_key(line)][s.sheet.id].amount
                                         if s.sheet.id in by_key[line_key(line)] else None)
                                        for s in sheets))
-                    for line in order if line.service == view.id]
+                    for line in order_by_service.get(view.id, ())]
             if rows:
                 entries.append((view, rows))
         if entries:
