@@ -37,9 +37,14 @@ import datetime, json, resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from catalogpress import pipeline
-root, out, pdf = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "pdf"
+root, out, mode = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 as_of = datetime.date.fromisoformat(sys.argv[5])
-kwargs = {"pdf": pdf} if "pdf" in pipeline.build.__code__.co_varnames else {}
+options = pipeline.build.__code__.co_varnames
+kwargs = {}
+if "pdf" in options:
+    kwargs["pdf"] = mode == "pdf"
+if "search" in options:
+    kwargs["search"] = mode == "search"
 started = time.perf_counter()
 pipeline.build(root, out, as_of, **kwargs)
 cold = time.perf_counter() - started
@@ -53,7 +58,7 @@ started = time.perf_counter()
 pipeline.build(root, out, as_of, **kwargs)
 warm = time.perf_counter() - started
 print(json.dumps({"cold": cold, "process": with_start_up, "edit": edit, "warm": warm,
-                  "has_pdf": bool(kwargs),
+                  "has_pdf": bool(kwargs.get("pdf")),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -69,9 +74,10 @@ def ensure_peers() -> tuple[Path, Path]:
     return hugo, PEERS / "bin" / "mkdocs"
 
 
-def ours(root: Path, out: Path, pdf: bool) -> dict[str, float]:
+def ours(root: Path, out: Path, mode: str) -> dict[str, float]:
+    """mode: "html" (pages only), "search" (pages and search index) or "pdf" (pages, PDFs)."""
     proc = subprocess.run([sys.executable, "-c", OUR_RUN, str(REPO / "src"), str(root), str(out),
-                           "pdf" if pdf else "html", AS_OF], capture_output=True, text=True,
+                           mode, AS_OF], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
     figures: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
     return figures
@@ -132,20 +138,24 @@ def main() -> None:
             work = Path(tmp)
             root = generate(size, work / "catalog")
             pages = markdown_pages(root)
-            html = ours(root, work / "site", pdf=False)
-            pdf = ours(generate(size, work / "catalog-pdf"), work / "site-pdf", pdf=True) \
+            html = ours(root, work / "site", "html")
+            search = ours(generate(size, work / "catalog-s"), work / "site-s", "search")
+            pdf = ours(generate(size, work / "catalog-pdf"), work / "site-pdf", "pdf") \
                 if size == min(sizes) else None
             rows.append((size, len(pages), html, pdf, hugo_time(hugo, pages, work),
-                         mkdocs_time(mkdocs, pages, work)))
+                         mkdocs_time(mkdocs, pages, work), search))
             shutil.rmtree(work, ignore_errors=True)
     print(f"{'services':>8} {'pages':>6} {'build s':>8} {'process s':>9} {'1 edit s':>8} "
           f"{'peak MB':>8} {'hugo s':>7} {'ratio':>6} {'mkdocs s':>8} {'faster':>7}")
-    for size, count, html, _pdf, hugo_s, mkdocs_s in rows:
+    for size, count, html, _pdf, hugo_s, mkdocs_s, _search in rows:
         print(f"{size:>8} {count:>6} {html['cold']:>8.2f} {html['process']:>9.2f} "
               f"{html['edit']:>8.2f} {html['peak_mb']:>8.0f} {hugo_s:>7.2f} "
               f"{html['process'] / hugo_s:>5.1f}x {mkdocs_s:>8.2f} "
               f"{mkdocs_s / html['process']:>6.1f}x")
-    for size, _count, _html, pdf, _h, _m in rows:
+    for size, _count, _html, _pdf, _h, _m, search in rows:
+        print(f"With the search index, {size} services: {search['cold']:.2f} s in-process, "
+              f"{search['process']:.2f} s with start-up")
+    for size, _count, _html, pdf, _h, _m, _s in rows:
         if pdf and pdf["has_pdf"]:
             print(f"PDFs for {size} services: cold build {pdf['cold']:.2f} s, "
                   f"warm rebuild {pdf['warm']:.2f} s, peak {pdf['peak_mb']:.0f} MB")
