@@ -32,6 +32,7 @@ from .schema import (
 STATUSES = ("proposed", "active", "retiring", "retired")
 CHARGE_TYPES = ("recurring", "one-time", "hourly", "pass-through")
 CHANNELS = ("portal", "email", "phone", "form")
+PAGE_SIZES = ("letter", "legal", "a4", "a5")
 TEXTS = ListOf(Text())
 
 
@@ -41,6 +42,7 @@ class SiteSettings:
     language: str = fld(Text(), "en")
     theme: str = fld(Slug(), "default")
     featured: tuple[str, ...] = fld(ListOf(Ref("service"), unique=True), ())
+    page_size: str = fld(Choice(*PAGE_SIZES), "letter")  # paper of the PDF documents
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
+from .documents import document_specs, links_by_page, render_documents
 from .errors import Problem, Problems, SiteError
 from .load import load_sources
 from .output import check_output_dir, write_site
-from .render import Output, render_site
+from .pdf import Resources, print_all
+from .pdfcache import FOLDER as CACHE_FOLDER
+from .pdfcache import PdfCache
+from .render import render_site
 from .site import Site, build_site
 from .theme import make_environment, static_files, theme_dirs
 from .validate import validate
@@ -27,6 +33,9 @@ class Report:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    pdfs: int = 0
+    pdfs_printed: int = 0  # the rest came from the cache
+    pdf_seconds: float = 0.0
 
 
 def default_as_of() -> dt.date:
@@ -50,31 +59,58 @@ def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
 
 
 def check(root: Path, as_of: dt.date | None = None) -> Report:
+    """Everything a build does except printing PDFs and writing: templates can fail too."""
     site, problems = load_site(root, as_of or default_as_of())
-    render(root, site)  # templates can fail too; check everything a build would
+    env, _ = load_theme(root, site)
+    specs = document_specs(site)
+    render_documents(site, env, specs)
+    render_site(site, env, links_by_page(specs))
     return Report(warnings=problems.warnings)
 
 
-def render(root: Path, site: Site) -> tuple[list[Output], dict[str, Path]]:
+def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Path]]:
+    """The template environment and the theme's static files by site path."""
     dirs = theme_dirs(root, site.settings.theme)
     if not dirs:
         raise SiteError([Problem("themes/", 0, "", f"theme '{site.settings.theme}' not found")])
-    outputs = render_site(site, make_environment(dirs))
-    return outputs, static_files(dirs)
+    return make_environment(dirs), static_files(dirs)
 
 
-def build(root: Path, output: Path | None = None, as_of: dt.date | None = None) -> Report:
+def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, *,
+          pdf: bool = True, cache: Path | None = None) -> Report:
+    """Build the site into `output`; with `pdf`, print its documents too (cached in `cache`)."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "site").resolve()
     check_output_dir(output, root)
     site, problems = load_site(root, as_of or default_as_of())
-    outputs, copies = render(root, site)
+    env, copies = load_theme(root, site)
     copies.update(_content_images(root))
-    files = write_site(outputs, copies, output)
-    return Report(warnings=problems.warnings,
-                  pages=sum(1 for o in outputs if o.path.endswith(".html")), files=files,
-                  seconds=time.perf_counter() - started)
+    report = Report(warnings=problems.warnings)
+    specs = document_specs(site) if pdf else []
+    documents = render_documents(site, env, specs)
+    # Every template runs before any printing, so a mistake stops the build at once.
+    outputs = render_site(site, env, links_by_page(specs) if pdf else None)
+    if pdf:
+        printed = print_all(documents, _resources(root, site, copies),
+                            PdfCache(cache or root / CACHE_FOLDER))
+        # Again, now that each download link can tell its number of pages and size.
+        outputs = render_site(site, env, links_by_page(specs, printed.sizes)) + printed.outputs
+        report.warnings = report.warnings + printed.warnings
+        report.pdfs, report.pdfs_printed = len(printed.outputs), printed.rendered
+        report.pdf_seconds = printed.seconds
+    report.files = write_site(outputs, copies, output)
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))  # PDFs end in .pdf
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _resources(root: Path, site: Site, copies: dict[str, Path]) -> Resources:
+    """What the PDF renderer may read: the files the site copies, the theme, content/."""
+    folders = [*theme_dirs(root, site.settings.theme), root / "content"]
+    return Resources(base=site.settings.base_url.rstrip("/") + "/",
+                     files={path: str(source) for path, source in copies.items()},
+                     roots=tuple(str(f.resolve()) for f in folders if f.is_dir()))
 
 
 def _content_images(root: Path) -> dict[str, Path]:
