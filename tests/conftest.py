@@ -15,6 +15,8 @@ TESTS = Path(__file__).parent
 REPO = TESTS.parent
 MINIMAL = TESTS / "fixtures" / "minimal"
 MINIMAL_AS_OF = dt.date(2025, 11, 1)
+# The sample site's tests pin the date so they do not drift as real time passes.
+SAMPLE_AS_OF = dt.date(2026, 11, 23)
 
 
 class Scratch:
@@ -52,9 +54,9 @@ def scratch(tmp_path: Path) -> Scratch:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repo's own sample catalog, built once for the whole test run."""
+    """The repo's own sample catalog with its PDFs, built once for the whole test run."""
     out = tmp_path_factory.mktemp("sample") / "site"
-    build(REPO, out)
+    build(REPO, out, SAMPLE_AS_OF, cache=out.parent / "cache")
     return out
 
 

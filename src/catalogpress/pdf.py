@@ -39,7 +39,7 @@ class Resources:
     """What the renderer may read. Plain data, so it can be sent to worker processes."""
 
     base: str  # the site's base_url, ending in "/"
-    files: dict[str, str]  # site path ("assets/pdf.css") → file it is served from
+    files: dict[str, str]  # site path ("pdf-assets/pdf.css") → file it is served from
     roots: tuple[str, ...]  # folders whose files may be read through file: URLs
 
 

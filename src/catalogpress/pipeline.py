@@ -107,9 +107,11 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
 
 def _resources(root: Path, site: Site, copies: dict[str, Path]) -> Resources:
     """What the PDF renderer may read: the files the site copies, the theme, content/."""
-    folders = [*theme_dirs(root, site.settings.theme), root / "content"]
+    themes = theme_dirs(root, site.settings.theme)
+    folders = [*themes, root / "content"]
+    files = {**copies, **static_files(themes, "pdf", "pdf-assets/")}
     return Resources(base=site.settings.base_url.rstrip("/") + "/",
-                     files={path: str(source) for path, source in copies.items()},
+                     files={path: str(source) for path, source in files.items()},
                      roots=tuple(str(f.resolve()) for f in folders if f.is_dir()))
 
 
