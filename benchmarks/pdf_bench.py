@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 AS_OF = dt.date(2026, 11, 23)
 SCENARIOS = ("sample", "catalog-200")
+EDITED = "You get Windows or Linux virtual servers that we build, patch and monitor"
 
 
 def copy_sample(target: Path) -> None:
@@ -66,8 +67,15 @@ def make_catalog(target: Path, services: int) -> None:
                 sheet["lines"] += [{**line, "service": clone["id"]}
                                    for line in lines[sheet["fiscal_year"]]
                                    if line["service"] == service["id"]]
-    (target / "catalog.yaml").write_text(yaml.safe_dump(catalog, sort_keys=False))
-    (target / "rates.yaml").write_text(yaml.safe_dump(rates, sort_keys=False))
+    (target / "catalog.yaml").write_text(yaml.dump(catalog, Dumper=_Plain, sort_keys=False))
+    (target / "rates.yaml").write_text(yaml.dump(rates, Dumper=_Plain, sort_keys=False))
+
+
+class _Plain(yaml.SafeDumper):
+    """catalogpress refuses YAML anchors, so repeated values are written out in full."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def run_scenario(name: str) -> dict[str, object]:
@@ -86,7 +94,7 @@ def run_scenario(name: str) -> dict[str, object]:
             if phase == "one edit":
                 catalog = project / "catalog.yaml"
                 text = catalog.read_text()
-                catalog.write_text(text.replace("summary: ", "summary: Now: ", 1))
+                catalog.write_text(text.replace(EDITED, EDITED + " (updated)", 2))  # both versions
             cpu = _cpu_seconds()
             started = time.perf_counter()
             report = build(project, Path(tmp) / "site", AS_OF)
@@ -129,7 +137,9 @@ def main() -> None:
         return
     for name in [args.only] if args.only else SCENARIOS:
         proc = subprocess.run([sys.executable, __file__, "--scenario", name],
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True)
+        if proc.returncode:
+            sys.exit(f"{name} failed:\n{proc.stderr}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"\n{name}: {result['cold']['pdfs']} PDFs, catalog book {result['book_pages']} "
               f"pages, {result['pdf_bytes'] / 1e6:.1f} MB of PDF; peak memory "

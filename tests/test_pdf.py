@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from catalogpress.cli import main
+from catalogpress.errors import SiteError
 from catalogpress.pipeline import build, load_site
 
 from .checks import have, require_tool
@@ -327,3 +328,16 @@ def test_renderer_reads_nothing_outside_the_project(scratch, tmp_path):
                 f"{web}/secret.txt", f"{files}/secret.png", f"{web}/secret.png",
                 f"{web}/from-markdown.png", "https://catalog.example/etc/passwd"]:
         assert f"refused to read {url}:" in refused, url
+
+
+def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypatch):
+    import catalogpress.pdf
+
+    def crash(job, resources):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(catalogpress.pdf, "_print", crash)  # forked workers inherit it
+    with pytest.raises(SiteError) as info:
+        build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
+    assert "could not print this document: RuntimeError: boom" in str(info.value)
+    assert not (tmp_path / "out").exists()

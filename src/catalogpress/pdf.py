@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .errors import Problem
+from .errors import Problem, SiteError
 from .pdfcache import PdfCache, cache_key
 from .render import Output
 
@@ -126,8 +126,20 @@ class _Collect(logging.Handler):
 _FONTS: dict[str, object] = {}  # one font configuration per worker process
 
 
+class PrintError(Exception):
+    """WeasyPrint failed on a document; carries which one, as plain text that pickles."""
+
+
 def print_pdf(job: Job, resources: Resources) -> Printed:
     """Lay out and print one document (runs in a worker process)."""
+    try:
+        return _print(job, resources)
+    except Exception as exc:  # a crash in one document must name it, not end in a traceback
+        raise PrintError(f"{job.path}: could not print this document: "
+                         f"{type(exc).__name__}: {exc}") from None
+
+
+def _print(job: Job, resources: Resources) -> Printed:
     from weasyprint import HTML
     from weasyprint.logger import LOGGER
     from weasyprint.text.fonts import FontConfiguration
@@ -168,11 +180,16 @@ def print_all(pages: dict[str, str], resources: Resources, cache: PdfCache | Non
         entry = cache.get(job.key) if cache else None
         if entry is not None:
             done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
+    # Longest first, so the catalog book does not start last on an otherwise idle pool.
     todo = sorted((j for j in jobs if j.path not in done), key=lambda j: -len(j.html))
-    for job, printed in zip(todo, _print_many(todo, resources, workers), strict=True):
-        done[job.path] = printed
-        if cache:
-            cache.put(job.key, printed.pdf, printed.pages, printed.files, printed.warnings)
+    try:
+        for job, printed in zip(todo, _print_many(todo, resources, workers), strict=True):
+            done[job.path] = printed
+            if cache:
+                cache.put(job.key, printed.pdf, printed.pages, printed.files, printed.warnings)
+    except PrintError as exc:
+        path, _, message = str(exc).partition(": ")
+        raise SiteError([Problem(path, 0, "", message)]) from None
     if cache:
         cache.prune(j.key for j in jobs)
     outputs = [Output(j.path, done[j.path].pdf) for j in jobs]
