@@ -56,6 +56,7 @@ class Printed:
     pages: int
     files: list[str] = field(default_factory=list)  # every file the renderer read
     warnings: list[str] = field(default_factory=list)
+    cpu: float = 0.0  # seconds of CPU the printing took (0 from the cache)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class PdfReport:
     warnings: list[Problem]
     rendered: int  # how many were printed, not taken from the cache
     seconds: float
+    cpu: list[float]  # CPU seconds of each printed document, for benchmarks
 
 
 class Refused(ValueError):
@@ -144,6 +146,7 @@ def _print(job: Job, resources: Resources) -> Printed:
     from weasyprint.logger import LOGGER
     from weasyprint.text.fonts import FontConfiguration
 
+    started = time.process_time()
     fetcher = _fetcher_class()(resources)
     collect = _Collect()
     LOGGER.addHandler(collect)
@@ -158,7 +161,8 @@ def _print(job: Job, resources: Resources) -> Printed:
                "content/, and nothing from the network" for url in dict.fromkeys(fetcher.refused)]
     others = [m for m in dict.fromkeys(collect.messages)
               if not any(url in m for url in fetcher.refused)]
-    return Printed(pdf, len(document.pages), sorted(set(fetcher.read)), refused + others)
+    return Printed(pdf, len(document.pages), sorted(set(fetcher.read)), refused + others,
+                   time.process_time() - started)
 
 
 def _salt() -> str:
@@ -195,7 +199,8 @@ def print_all(pages: dict[str, str], resources: Resources, cache: PdfCache | Non
     outputs = [Output(j.path, done[j.path].pdf) for j in jobs]
     warnings = [Problem(j.path, 0, "", w, "warning") for j in jobs for w in done[j.path].warnings]
     return PdfReport(outputs, {j.path: (done[j.path].pages, len(done[j.path].pdf)) for j in jobs},
-                     warnings, len(todo), time.perf_counter() - started)
+                     warnings, len(todo), time.perf_counter() - started,
+                     [done[j.path].cpu for j in todo])
 
 
 def _print_many(jobs: list[Job], resources: Resources, workers: int) -> Iterator[Printed]:

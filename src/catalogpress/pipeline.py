@@ -36,6 +36,7 @@ class Report:
     pdfs: int = 0
     pdfs_printed: int = 0  # the rest came from the cache
     pdf_seconds: float = 0.0
+    pdf_cpu: list[float] = field(default_factory=list)  # per printed document
 
 
 def default_as_of() -> dt.date:
@@ -98,7 +99,7 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
         outputs = render_site(site, env, links_by_page(specs, printed.sizes)) + printed.outputs
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(printed.outputs), printed.rendered
-        report.pdf_seconds = printed.seconds
+        report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
     report.files = write_site(outputs, copies, output)
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))  # PDFs end in .pdf
     report.seconds = time.perf_counter() - started
