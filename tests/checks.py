@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import html.parser
 import http.server
+import json
 import os
 import posixpath
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -94,7 +96,27 @@ def broken_internal_links(site: Path) -> list[str]:
                 target = target / "index.html"
             if site.resolve() not in target.resolve().parents or not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {link}")
-            elif parts.fragment and target.suffix == ".html" and \
-                    parts.fragment not in parse(target).ids:
+            elif parts.fragment and "=" not in parts.fragment and target.suffix == ".html" \
+                    and parts.fragment not in parse(target).ids:  # "#a=1": page state
                 broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
     return broken
+
+
+THEME_SCRIPTS = ("search.js", "money.js", "estimator.js", "compare.js")
+_THEME_SCRIPT = re.compile(r'<script (?:type="module" )?src="(?:\.\./)*assets/(?:'
+                           + "|".join(re.escape(n) for n in THEME_SCRIPTS)
+                           + r')"(?: defer)?></script>')
+_DATA_BLOCK = re.compile(r'<script type="application/json" id="rate-data">([^<]*)</script>')
+
+
+def without_theme_scripts(html: str) -> str:
+    """The page minus the theme's own script tags and its inert JSON data blocks, so a
+    check for injected scripts sees only what content could have put there. A data block
+    is removed only when it is valid JSON with no '<' in it (nothing could break out)."""
+    html = _THEME_SCRIPT.sub("", html)
+
+    def drop_json(match: re.Match[str]) -> str:
+        json.loads(match.group(1))
+        return ""
+
+    return _DATA_BLOCK.sub(drop_json, html)

@@ -133,7 +133,8 @@ def test_active_service_without_rate(scratch):
                     "\n        amount: \"42.50\"")
     line = scratch.line_of("catalog.yaml", "  - id: web-hosting")
     assert problems_of(scratch.root) == [
-        f"catalog.yaml:{line}: services[web-hosting]: the service is retiring but has no rate "
+        f"catalog.yaml:{line}: services[web-hosting]: the service is retiring on 2025-11-01 but "
+        "has no rate "
         "in the FY2026 rate sheet (expected a rate line in rates.yaml, or no_charge: true)"]
 
 
@@ -199,9 +200,9 @@ def test_empty_and_wrong_top_level(scratch):
     scratch.write("catalog.yaml", "# nothing here\n")
     scratch.write("rates.yaml", "- just\n- a list\n")
     found = problems_of(scratch.root)
-    assert "catalog.yaml:1: catalog.yaml is empty (expected a mapping; see docs/formats.md)" \
-        in found
-    assert "rates.yaml:1: expected a mapping of names to values, got a list" in found
+    assert ("catalog.yaml:1: catalog.yaml is empty (expected 'name: value' lines; see "
+            "docs/formats.md)") in found
+    assert "rates.yaml:1: expected lines of the form 'name: value', got a list" in found
 
 
 def test_many_problems_reported_together(scratch):

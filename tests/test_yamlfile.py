@@ -40,7 +40,7 @@ def test_duplicate_key_names_both_lines():
 def test_python_tags_are_refused_without_running_anything():
     _, problems = load("a: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
     assert problems == ["x.yaml:1: a: the tag '!!python/object/apply:os.system' is not allowed "
-                        "(only plain values, lists and mappings)"]
+                        "(only plain values, lists and 'name: value' lines)"]
 
 
 def test_aliases_are_refused_so_alias_bombs_cannot_expand():

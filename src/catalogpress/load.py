@@ -83,7 +83,8 @@ def _load_yaml_file(root: Path, name: str, problems: Problems) -> Doc | None:
         return None
     doc = load_yaml(text, name, problems)
     if doc is not None and doc.data is None:
-        problems.add(name, 1, "", f"{name} is empty (expected a mapping; see docs/formats.md)")
+        problems.add(name, 1, "", f"{name} is empty (expected 'name: value' lines; see "
+                     "docs/formats.md)")
         return None
     return doc
 

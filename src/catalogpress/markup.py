@@ -9,8 +9,9 @@ never compiled as a Jinja template, so `{{ ... }}` in markdown stays literal.
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import markdown
 import nh3
@@ -70,9 +71,18 @@ def _is_external(target: str) -> bool:
 
 def relative_url(from_dir: str, site_path: str) -> str:
     """Link from a page folder ('services/email') to a site path ('rates/#x')."""
+    # Plain string work rather than posixpath.relpath: this runs for every link of
+    # every page, and site paths are already normalised.
     path, _, fragment = site_path.partition("#")
-    rel = posixpath.relpath(path or ".", from_dir or ".")
-    if rel == ".":
+    here = [part for part in from_dir.split("/") if part]
+    there = [part for part in path.split("/") if part]
+    common = 0
+    for mine, theirs in zip(here, there, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    if not rel:
         rel = "./"
     elif path.endswith("/") or not path:
         rel += "/"
@@ -99,29 +109,104 @@ class _HeadingShifter(Treeprocessor):
             element.tag = f"h{min(6, int(element.tag[1]) + shift)}"
 
 
+class _Abbreviations(Treeprocessor):
+    """Wraps known acronyms in <abbr title="expansion"> in running text.
+
+    Works on the element tree, so attributes (links, heading ids) are never
+    touched; text inside links, code and existing <abbr> is left alone.
+    """
+
+    SKIP = {"a", "abbr", "code", "pre", "script", "style"}
+
+    def __init__(self, md: markdown.Markdown, terms: dict[str, str]) -> None:
+        super().__init__(md)
+        self.terms = terms
+        words = sorted(terms, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+
+    def run(self, root: ET.Element) -> None:
+        if self.terms:
+            self._visit(root)
+
+    def _visit(self, element: ET.Element) -> None:
+        for child in list(element):
+            if child.tag not in self.SKIP:
+                self._visit(child)
+            child.tail = self._split(element, child.tail, after=child)
+        element.text = self._split(element, element.text, after=None)
+
+    def _split(self, parent: ET.Element, text: str | None, after: ET.Element | None) -> str | None:
+        """Wrap matches in `text` (parent.text, or the tail of `after`); return what stays."""
+        if not text or not self.pattern.search(text):
+            return text
+        pieces = self.pattern.split(text)  # text, match, text, match, ..., text
+        index = 0 if after is None else list(parent).index(after) + 1
+        for i in range(1, len(pieces), 2):
+            abbr = ET.Element("abbr", {"title": self.terms[pieces[i]]})
+            abbr.text, abbr.tail = pieces[i], pieces[i + 1]
+            parent.insert(index, abbr)
+            index += 1
+        return pieces[0]
+
+
 class _CatalogMarkdown(Extension):
     def __init__(self, resolve: LinkResolver, page_path: str, broken: list[str],
-                 top_level: int) -> None:
+                 top_level: int, abbreviations: dict[str, str]) -> None:
         super().__init__()
         self.args = (resolve, page_path, broken)
         self.top_level = top_level
+        self.abbreviations = abbreviations
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_LinkRewriter(md, *self.args), "catalog_links", 1)
         md.treeprocessors.register(_HeadingShifter(md, self.top_level), "heading_shift", 2)
+        md.treeprocessors.register(_Abbreviations(md, self.abbreviations), "abbreviations", 3)
 
 
-def render_markdown(text: str, page_path: str, resolve: LinkResolver,
-                    top_level: int = 2) -> tuple[str, list[str]]:
-    """Return sanitized HTML for `text` placed on `page_path`, and any unresolved links."""
+# (text, page path, top level, abbreviations) -> (html, broken links, the link
+# lookups made while rendering); reused while every lookup still gives the same answer.
+_Rendered = tuple[str, list[str], dict[str, "str | None"]]
+_CACHE: dict[tuple[str, str, int, tuple[tuple[str, str], ...]], _Rendered] = {}
+_CACHE_SIZE = 5000
+
+
+def render_markdown(text: str, page_path: str, resolve: LinkResolver, top_level: int = 2,
+                    abbreviations: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
+    """Return sanitized HTML for `text` placed on `page_path`, and any unresolved links.
+
+    `abbreviations` (acronym -> expansion) are wrapped in <abbr title="..."> in the text.
+    """
+    key = (text, page_path, top_level, tuple(sorted((abbreviations or {}).items())))
+    cached = _CACHE.get(key)
+    if cached is not None and all(resolve(t) == r for t, r in cached[2].items()):
+        return cached[0], list(cached[1])
+    lookups: dict[str, str | None] = {}
+
+    def recording(target: str) -> str | None:
+        lookups[target] = resolve(target)
+        return lookups[target]
+
     broken: list[str] = []
     md = markdown.Markdown(
         extensions=["tables", "sane_lists", "fenced_code", "toc",
-                    _CatalogMarkdown(resolve, page_path, broken, top_level)],
+                    _CatalogMarkdown(recording, page_path, broken, top_level,
+                                     dict(abbreviations or {}))],
         output_format="html",
     )
-    html = md.convert(text)
-    return sanitize(html), broken
+    html = sanitize(md.convert(text))
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (html, list(broken), lookups)
+    return html, broken
+
+
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Images must be files of the site: a remote image would let anyone who controls
+    that server see who reads the page, and could change after review."""
+    if tag == "img" and attribute == "src" and (":" in value.split("/", 1)[0]
+                                                 or value.startswith("//")):
+        return None
+    return value
 
 
 def sanitize(html: str) -> str:
@@ -132,6 +217,7 @@ def sanitize(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_local_images_only,
     )
 
 

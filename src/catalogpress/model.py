@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .schema import (
     NO_SOURCE,
     Boolean,
+    Checker,
     Choice,
     Date,
+    DateTime,
     Email,
     Integer,
+    Invalid,
     ListOf,
     MapOf,
     Money,
@@ -24,10 +28,12 @@ from .schema import (
     Ref,
     Slug,
     Source,
+    Spec,
     Text,
     Url,
     fld,
 )
+from .yamlfile import Path as YamlPath
 
 STATUSES = ("proposed", "active", "retiring", "retired")
 CHARGE_TYPES = ("recurring", "one-time", "hourly", "pass-through")
@@ -42,6 +48,7 @@ class SiteSettings:
     language: str = fld(Text(), "en")
     theme: str = fld(Slug(), "default")
     featured: tuple[str, ...] = fld(ListOf(Ref("service"), unique=True), ())
+    review_months: int = fld(Integer(1), 12)  # warn when content was last reviewed longer ago
     page_size: str = fld(Choice(*PAGE_SIZES), "letter")  # paper of the PDF documents
 
 
@@ -111,6 +118,29 @@ class Agency:
     src: Source = NO_SOURCE
 
 
+IMPACTS = ("outage", "degraded", "none")
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """A scheduled maintenance event: the care calendar, the .ics feed, service banners."""
+
+    id: str = fld(Slug())
+    title: str = fld(Text())
+    services: tuple[str, ...] = fld(ListOf(Ref("service"), min_items=1, unique=True))
+    start: dt.datetime = fld(DateTime())
+    end: dt.datetime = fld(DateTime())
+    description: str = fld(Text())
+    impact: str = fld(Choice(*IMPACTS), "outage")  # what users notice while it runs
+    src: Source = NO_SOURCE
+
+
+def _check_maintenance(event: Maintenance, path: tuple[str | int, ...], ck: Checker) -> None:
+    if event.end <= event.start:
+        ck.error((*path, "end"), f"the event ends ({event.end.isoformat()}) before it starts "
+                 f"({event.start.isoformat()}); expected an end after the start")
+
+
 @dataclass(frozen=True)
 class Owner:
     team: str = fld(Text())
@@ -163,6 +193,39 @@ class Service:
     src: Source = NO_SOURCE
 
 
+PLAIN_CHECKS = ("reading-grade", "long-sentence", "acronym", "jargon", "image-alt",
+                "link-text")
+
+
+class WordMap(Spec):
+    """`word or phrase: plainer words` pairs, kept in the order written."""
+
+    expected = "a list of 'word: plainer words' lines"
+
+    def check(self, value: Any, path: YamlPath, ck: Checker) -> tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict):
+            raise self.fail(path, ck, value)
+        pairs = []
+        for word, plainer in value.items():
+            try:
+                pairs.append((Text().check(word, (*path, word), ck).lower(),
+                              Text().check(plainer, (*path, word), ck)))
+            except Invalid:
+                continue
+        return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """catalog.yaml `checks:`: the plain-language checks (plain.py, docs/formats.md)."""
+
+    reading_grade: int = fld(Integer(1), 8)  # highest Flesch-Kincaid grade a page may have
+    sentence_words: int = fld(Integer(5), 25)  # longest sentence, in words
+    jargon: tuple[tuple[str, str], ...] = fld(WordMap(), ())  # added to the built-in list
+    allow: tuple[str, ...] = fld(ListOf(Text()), ())  # built-in jargon words to accept
+    skip: tuple[str, ...] = fld(ListOf(Choice(*PLAIN_CHECKS), unique=True), ())
+
+
 @dataclass(frozen=True)
 class Catalog:
     """catalog.yaml as written."""
@@ -174,6 +237,9 @@ class Catalog:
     services: tuple[Service, ...] = fld(ListOf(Record(Service)))
     people: tuple[Person, ...] = fld(ListOf(Record(Person)), ())
     agencies: tuple[Agency, ...] = fld(ListOf(Record(Agency)), ())
+    maintenance: tuple[Maintenance, ...] = fld(
+        ListOf(Record(Maintenance, _check_maintenance)), ())
+    checks: Checks = fld(Record(Checks), Checks())
 
 
 # --- rates.yaml ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, SiteError
@@ -71,6 +72,50 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
         raise
     shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
+    """Update `output` in place, writing only files whose bytes changed (the preview).
+
+    Each file is replaced atomically (written beside it, then renamed), and files
+    the site no longer has are removed. The caller keeps readers out while this
+    runs if they must never see a mix of old and new files.
+    """
+    output = output.resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    if not (output / MARKER).exists():
+        (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+    wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
+    wanted.update(copies)
+    report = SyncReport(total=len(wanted))
+    for site_path, content in sorted(wanted.items()):
+        target = output.joinpath(*safe_relative(site_path).parts)
+        data = content.read_bytes() if isinstance(content, Path) else content
+        try:
+            if target.is_file() and target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        report.written.append(site_path)
+    keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
+    for path in sorted(output.rglob("*"), reverse=True):  # children before their folders
+        if path.is_file() and path not in keep:
+            path.unlink()
+            report.removed.append(path.relative_to(output).as_posix())
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return report
+
+
+@dataclass
+class SyncReport:
+    total: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def _write(root: Path, site_path: str, data: bytes) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,13 @@ import jinja2
 from .documents import document_specs, links_by_page, render_documents
 from .errors import Problem, Problems, SiteError
 from .load import load_sources
-from .output import check_output_dir, write_site
+from .output import check_output_dir, sync_site, write_site
 from .pdf import Resources, print_all
 from .pdfcache import FOLDER as CACHE_FOLDER
 from .pdfcache import PdfCache
-from .render import render_site
+from .plain import check_plain_language
+from .render import Output, render_site
+from .search import search_index
 from .site import Site, build_site
 from .theme import make_environment, static_files, theme_dirs
 from .validate import validate
@@ -33,6 +36,7 @@ class Report:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    changed: list[str] = field(default_factory=list)  # incremental builds: files rewritten
     pdfs: int = 0
     pdfs_printed: int = 0  # the rest came from the cache
     pdf_seconds: float = 0.0
@@ -54,19 +58,33 @@ def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
     checked = validate(sources, as_of, problems)
     problems.raise_if_errors()
     assert checked is not None  # validate returns None only alongside errors
+    check_plain_language(checked, problems)  # warnings only
     site = build_site(checked, set(sources.images), as_of, problems)
     problems.raise_if_errors()
     return site, problems
 
 
-def check(root: Path, as_of: dt.date | None = None) -> Report:
+def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
     """Everything a build does except printing PDFs and writing: templates can fail too."""
     site, problems = load_site(root, as_of or default_as_of())
+    _stop_on_warnings(problems, strict)
     env, _ = load_theme(root, site)
     specs = document_specs(site)
     render_documents(site, env, specs)
     render_site(site, env, links_by_page(specs))
     return Report(warnings=problems.warnings)
+
+
+def _stop_on_warnings(problems: Problems, strict: bool) -> None:
+    """With --strict, warnings stop the run like mistakes do."""
+    if strict and problems.warnings:
+        raise SiteError(sorted(set(problems.warnings)))
+
+
+def render(root: Path, site: Site) -> tuple[list[Output], dict[str, Path]]:
+    """The web pages (without PDF links) and the theme's static files."""
+    env, copies = load_theme(root, site)
+    return render_site(site, env), copies
 
 
 def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Path]]:
@@ -78,13 +96,25 @@ def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Pa
 
 
 def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, *,
-          pdf: bool = True, cache: Path | None = None) -> Report:
-    """Build the site into `output`; with `pdf`, print its documents too (cached in `cache`)."""
+          strict: bool = False, incremental: bool = False, search: bool = True,
+          pdf: bool = True, cache: Path | None = None,
+          guard: AbstractContextManager[object] | None = None) -> Report:
+    """Build the site into `output`.
+
+    By default the new site replaces the old one atomically. `incremental` (the
+    preview) updates `output` in place and rewrites only files whose bytes changed,
+    holding `guard` (a lock the preview's web server also takes) while it writes.
+    `strict` treats warnings as problems: nothing is written. `search=False` skips
+    the search index (the preview, where it would double the time of a rebuild).
+    `pdf` prints the PDF documents too, reusing those in `cache` (default:
+    <project>/.catalogpress-cache) whose sources did not change.
+    """
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "site").resolve()
     check_output_dir(output, root)
     site, problems = load_site(root, as_of or default_as_of())
+    _stop_on_warnings(problems, strict)
     env, copies = load_theme(root, site)
     copies.update(_content_images(root))
     report = Report(warnings=problems.warnings)
@@ -95,13 +125,21 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     if pdf:
         printed = print_all(documents, _resources(root, site, copies),
                             PdfCache(cache or root / CACHE_FOLDER))
+        _stop_on_warnings(Problems(printed.warnings), strict)
         # Again, now that each download link can tell its number of pages and size.
         outputs = render_site(site, env, links_by_page(specs, printed.sizes)) + printed.outputs
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(printed.outputs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
-    report.files = write_site(outputs, copies, output)
-    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))  # PDFs end in .pdf
+    if search:
+        outputs += search_index(outputs, site.settings.language)
+    if incremental:
+        with guard or nullcontext():
+            synced = sync_site(outputs, copies, output)
+        report.files, report.changed = synced.total, synced.written + synced.removed
+    else:
+        report.files = write_site(outputs, copies, output)
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     report.seconds = time.perf_counter() - started
     return report
 

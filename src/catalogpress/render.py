@@ -41,6 +41,8 @@ class PageSpec:
 
 def page_specs(site: Site) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
+    from . import extras  # imports this module
+
     home = (("Home", ""),)
     categories = (*home, ("Categories", "categories/"))
     specs = [
@@ -49,28 +51,36 @@ def page_specs(site: Site) -> list[PageSpec]:
         PageSpec("categories/", "categories.html", "Service categories", {}, home),
         PageSpec("rates/", "rates.html", "Rates", {"sheet": site.current_sheet}, home),
         PageSpec("slas/", "slas.html", "Service level agreements", {}, home),
-        PageSpec("care/", "care.html", "Customer care", {}, home),
+        PageSpec("care/", "care.html", "Customer care", extras.care_context(site), home),
         PageSpec("glossary/", "glossary.html", site.glossary_title, {}, home),
         PageSpec("", "404.html", "Page not found", {}, filename="404.html"),
     ]
     specs += [PageSpec(c.path, "category.html", c.category.name, {"category": c}, categories)
               for c in site.categories]
-    specs += [PageSpec(s.path, "service.html", s.name, {"service": s},
+    specs += [PageSpec(s.path, "service.html", s.name,
+                       {"service": s, **extras.service_context(site, s)},
                        (*categories, (s.category.name, f"categories/{s.category.id}/")))
               for s in site.services.values()]
     specs += [PageSpec(s.path, "rates.html", f"{s.sheet.label} rates", {"sheet": s},
                        (*home, ("Rates", "rates/"))) for s in site.sheets]
+    specs += [PageSpec("whats-new/", "whats_new.html", "What's new", {}, home)]
+    specs += [PageSpec(n.path, "rate_changes.html",
+                       f"Rate changes from {n.notice.old.label} to {n.notice.new.label}",
+                       {"notice": n}, (*home, ("Rates", "rates/"))) for n in site.notices]
     specs += [PageSpec(s.path, "sla.html", s.meta.name, {"sla": s},
                        (*home, ("Service level agreements", "slas/")))
               for s in site.slas.values()]
     specs += [PageSpec(p.path, "page.html", p.meta.title, {"page_view": p}, home)
               for p in site.pages.values()]
+    specs += extras.extra_specs(site)
     return specs
 
 
 def render_site(site: Site, env: jinja2.Environment,
                 documents: Mapping[str, Sequence[Any]] | None = None) -> list[Output]:
     """Every page and data file; `documents` lists the PDFs each page offers, by its path."""
+    from . import extras  # imports this module
+
     specs = page_specs(site)
     outputs: list[Output] = []
     problems: list[Problem] = []
@@ -85,6 +95,9 @@ def render_site(site: Site, env: jinja2.Environment,
         raise SiteError(sorted(set(problems)))
     outputs += [Output(s.csv_path, rates_csv(s.sheet, site)) for s in site.sheets]
     outputs.append(Output("sitemap.xml", sitemap(site, specs)))
+    outputs += extras.extra_outputs(site)
+    outputs.append(Output("feed.xml", env.get_template("feed.xml").render(
+        site=site, base=site.settings.base_url.rstrip("/") + "/").encode("utf-8")))
     return outputs
 
 

@@ -69,7 +69,7 @@ class Checker:
         if value is None:
             return "nothing"
         if isinstance(value, dict):
-            return "a mapping of names to values"
+            return "lines of the form 'name: value'"
         if isinstance(value, list):
             return "a list"
         return repr(value)
@@ -184,6 +184,25 @@ class Date(Spec):
                         f"{ck.got(path, value)}")
 
 
+class DateTime(Spec):
+    """A moment with its UTC offset, like 2026-03-05T04:00-06:00 (a zone name is not
+    enough: the offset says exactly when, even across a daylight saving change)."""
+
+    expected = "a date and time with its UTC offset, like 2026-03-05T04:00-06:00"
+    PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+
+    def check(self, value: Any, path: Path, ck: Checker) -> dt.datetime:
+        text = value.strip() if isinstance(value, str) else ""
+        if not self.PATTERN.match(text):
+            raise self.fail(path, ck, value, f"expected {self.expected}, got "
+                            f"{ck.got(path, value)}")
+        try:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.fail(path, ck, value, f"{text!r} is not a real date and time "
+                            f"(expected {self.expected})") from None
+
+
 class Money(Spec):
     """An exact amount. Floats are refused: YAML's 12.85 is not exactly 12.85."""
 
@@ -265,7 +284,7 @@ class ListOf(Spec):
 class MapOf(Spec):
     """A mapping from ids to values of one kind."""
 
-    expected = "a mapping of ids to values"
+    expected = "lines of the form 'id: value'"
 
     def __init__(self, value: Spec) -> None:
         self.value = value
@@ -295,7 +314,7 @@ class Record(Spec):
                  ) -> None:
         self.cls = cls
         self.fields = {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
-        self.expected = "a mapping of names to values"
+        self.expected = "lines of the form 'name: value'"
         self.extra_check = extra_check
 
     def check(self, value: Any, path: Path, ck: Checker) -> Any:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from .changes import ChangeNotice, LineChange, notices
 from .errors import Problems
 from .frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from .markup import line_of, render_markdown
 from .model import (
     Agency,
     Category,
+    Maintenance,
     Office,
     Person,
     RateLine,
@@ -24,8 +27,17 @@ from .model import (
     Unit,
     Version,
 )
+from .plain import glossary_acronyms
+from .timeline import Event, catalog_events
 from .units import BUILTIN_UNITS
-from .validate import Checked, ContentDoc, sheet_in_effect, sheet_periods, version_in_effect
+from .validate import (
+    Checked,
+    ContentDoc,
+    effective_status,
+    sheet_in_effect,
+    sheet_periods,
+    version_in_effect,
+)
 
 LISTED_STATUSES = ("active", "retiring")
 
@@ -49,9 +61,11 @@ class ServiceView:
     sla: SlaView
     overview: ServiceOverview | None
     overview_html: str
-    rates: tuple[RateLine, ...]
+    rates: tuple[RateLine, ...]  # in the sheet in effect
+    next_rates: tuple[RateLine, ...]  # in next fiscal year's sheet, when published
     related: tuple[Service, ...]
     replacement: Service | None
+    status: str  # the version's status, but "retired" once a retire date has passed
     path: str
 
     @property
@@ -61,10 +75,6 @@ class ServiceView:
     @property
     def name(self) -> str:
         return self.service.name
-
-    @property
-    def status(self) -> str:
-        return self.version.status
 
     @property
     def listed(self) -> bool:
@@ -105,6 +115,15 @@ class SheetView:
     csv_path: str
 
 
+@dataclass(frozen=True)
+class NoticeView:
+    """A rate change notice grouped for display: category → service → changed lines."""
+
+    notice: ChangeNotice
+    groups: tuple[tuple[Category, tuple[tuple[ServiceView, tuple[LineChange, ...]], ...]], ...]
+    path: str
+
+
 @dataclass
 class Site:
     as_of: dt.date
@@ -119,10 +138,22 @@ class Site:
     agencies: list[AgencyView]
     sheets: list[SheetView]  # newest first
     current_sheet: SheetView | None
+    next_sheet: SheetView | None  # published ahead of its fiscal year
+    notices: list[NoticeView]  # newest first
+    events: list[Event]  # newest first, including scheduled ones
     glossary: list[Term]
     glossary_html: str
     glossary_title: str
     featured: list[ServiceView] = field(default_factory=list)
+    maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
+
+    @property
+    def past_events(self) -> list[Event]:
+        return [e for e in self.events if e.date <= self.as_of]
+
+    @property
+    def upcoming_events(self) -> list[Event]:
+        return sorted(e for e in self.events if e.date > self.as_of)
 
     @property
     def nav_pages(self) -> list[PageView]:
@@ -173,8 +204,11 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
     links = _Links(checked, images)
     catalog = checked.catalog
 
+    acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
+
     def html(doc: ContentDoc, page_path: str, top_level: int = 2) -> str:
-        rendered, broken = render_markdown(doc.file.body, page_path, links, top_level)
+        rendered, broken = render_markdown(doc.file.body, page_path, links, top_level,
+                                           acronyms)
         for target in broken:
             problems.add(doc.file.path, line_of(doc.file.body, target, doc.file.body_line),
                          "", f"the link '{target}' points to nothing in this catalog "
@@ -190,9 +224,13 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
     audiences = {a.id: a.name for a in catalog.audiences}
     by_id = {s.id: s for s in catalog.services}
     current = sheet_in_effect(checked.rates, as_of)
+    periods = sheet_periods(checked.rates)
+    upcoming = next((sheet for sheet, first, _ in periods if first > as_of), None)
+    current_lines, next_lines = _lines_by_service(current), _lines_by_service(upcoming)
     services: dict[str, ServiceView] = {}
     for service in sorted(catalog.services, key=lambda s: s.name.lower()):
         version = version_in_effect(service, as_of) or service.versions[0]
+        status = effective_status(version, as_of)
         later = [v for v in service.versions if v.effective > as_of and v is not version]
         overview = checked.overviews.get(service.id)
         path = f"services/{service.id}/"
@@ -203,8 +241,8 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
             owner=people[service.owner.contact], sla=slas[version.sla],
             overview=overview.meta if overview else None,
             overview_html=html(overview, path, top_level=3) if overview else "",
-            rates=tuple(ln for ln in current.lines if ln.service == service.id) if current
-            else (),
+            rates=current_lines.get(service.id, ()), next_rates=next_lines.get(service.id, ()),
+            status=status,
             related=tuple(by_id[r] for r in service.related),
             replacement=by_id.get(version.replaced_by or ""), path=path)
     categories = [
@@ -214,7 +252,9 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
                      f"categories/{c.id}/")
         for c in catalog.categories]
     sheets = [_sheet_view(sheet, first, last, categories, services)
-              for sheet, first, last in reversed(sheet_periods(checked.rates))]
+              for sheet, first, last in reversed(periods)]
+    notice_list = notices([sheet for sheet, _, _ in periods])
+    notice_by_sheet = {n.new.id: n for n in notice_list}
     glossary = checked.glossary
     return Site(
         as_of=as_of, settings=catalog.site, office=catalog.office,
@@ -225,22 +265,51 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
                   for a in sorted(catalog.agencies, key=lambda a: a.name)],
         sheets=sheets,
         current_sheet=next((s for s in sheets if s.sheet is current), None),
+        next_sheet=next((s for s in sheets if s.sheet is upcoming), None),
+        notices=[_notice_view(n, categories, services) for n in reversed(notice_list)],
+        events=catalog_events(catalog.services, {s.id: s.name for s in catalog.services},
+                              [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods]),
         glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
         glossary_html=html(glossary, "glossary/") if glossary else "",
         glossary_title=glossary.meta.title if glossary else "Glossary",
-        featured=[services[s] for s in catalog.site.featured])
+        featured=[services[s] for s in catalog.site.featured],
+        maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))))
+
+
+def _lines_by_service(sheet: RateSheet | None) -> dict[str, tuple[RateLine, ...]]:
+    grouped: dict[str, list[RateLine]] = {}
+    for line in sheet.lines if sheet else ():
+        grouped.setdefault(line.service, []).append(line)
+    return {service: tuple(lines) for service, lines in grouped.items()}
+
+
+T = TypeVar("T")
+
+
+def _group_by_category(per_service: dict[str, tuple[T, ...]], categories: list[CategoryView],
+                       services: dict[str, ServiceView],
+                       ) -> tuple[tuple[Category, tuple[tuple[ServiceView, tuple[T, ...]], ...]],
+                                  ...]:
+    """Category → services (in name order) → their items, leaving out empty ones."""
+    rows: dict[str, list[tuple[ServiceView, tuple[T, ...]]]] = {}
+    for view in services.values():
+        if per_service.get(view.id):
+            rows.setdefault(view.category.id, []).append((view, per_service[view.id]))
+    return tuple((c.category, tuple(rows[c.category.id])) for c in categories
+                 if c.category.id in rows)
+
+
+def _notice_view(notice: ChangeNotice, categories: list[CategoryView],
+                 services: dict[str, ServiceView]) -> NoticeView:
+    changed: dict[str, list[LineChange]] = {}
+    for change in notice.lines:
+        changed.setdefault(change.service, []).append(change)
+    groups = _group_by_category({k: tuple(v) for k, v in changed.items()}, categories, services)
+    return NoticeView(notice, groups, f"rates/changes/{notice.id}/")
 
 
 def _sheet_view(sheet: RateSheet, first: dt.date, last: dt.date | None,
                 categories: list[CategoryView], services: dict[str, ServiceView]) -> SheetView:
-    groups = []
-    for cat in categories:
-        rows = []
-        for view in services.values():
-            lines = tuple(ln for ln in sheet.lines if ln.service == view.id)
-            if view.category.id == cat.category.id and lines:
-                rows.append((view, lines))
-        if rows:
-            groups.append((cat.category, tuple(rows)))
+    groups = _group_by_category(_lines_by_service(sheet), categories, services)
     return SheetView(sheet, first, last, tuple(groups), f"rates/{sheet.id}/",
                      f"rates/{sheet.id}.csv")

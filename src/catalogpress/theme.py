@@ -39,7 +39,27 @@ def theme_dirs(root: Path, name: str) -> list[Path]:
     return unique
 
 
+_ENVIRONMENTS: dict[tuple[tuple[str, ...], ...], jinja2.Environment] = {}
+
+
 def make_environment(dirs: list[Path]) -> jinja2.Environment:
+    """The environment for these theme folders, reused while their templates stay put.
+
+    Reusing it keeps compiled templates between preview rebuilds; Jinja itself
+    recompiles a template whose file changed. Adding or removing a template file
+    (which can change which folder wins) gives a fresh environment.
+    """
+    key = tuple((str(d), *sorted(p.relative_to(d).as_posix()
+                                 for p in (d / "templates").rglob("*") if p.is_file()))
+                for d in dirs)
+    if key not in _ENVIRONMENTS:
+        if len(_ENVIRONMENTS) > 20:
+            _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = _new_environment(dirs)
+    return _ENVIRONMENTS[key]
+
+
+def _new_environment(dirs: list[Path]) -> jinja2.Environment:
     builtin = builtin_theme_dir() / "templates"
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({BUILTIN_NAME: jinja2.FileSystemLoader(builtin)}, delimiter="/"),

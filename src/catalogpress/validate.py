@@ -20,7 +20,8 @@ from .schema import Checker, Invalid, Record, Reference, suggest
 from .units import BUILTIN_UNITS
 
 RESERVED_SLUGS = {"services", "categories", "rates", "slas", "care", "glossary", "assets",
-                  "search", "images", "index", "404", "sitemap"}
+                  "search", "images", "index", "404", "sitemap",
+                  "agencies", "estimator", "compare", "data", "pagefind", "whats-new", "feed"}
 T = TypeVar("T")
 
 
@@ -70,6 +71,7 @@ def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | 
         _check_versions(service, problems)
     _check_rate_sheets(checked, as_of, problems)
     _check_content(checked, problems)
+    _check_reviews(checked, as_of, problems)
     return checked
 
 
@@ -84,7 +86,7 @@ def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) ->
 
 
 def _check_unique_ids(catalog: Catalog, problems: Problems) -> None:
-    for name in ("audiences", "categories", "people", "agencies", "services"):
+    for name in ("audiences", "categories", "people", "agencies", "services", "maintenance"):
         seen: dict[str, Any] = {}
         for i, record in enumerate(getattr(catalog, name)):
             if record.id in seen:
@@ -162,6 +164,16 @@ def version_in_effect(service: Service, on: dt.date) -> Version | None:
     return current
 
 
+def effective_status(version: Version, on: dt.date) -> str:
+    """The status on a date: planned services go live on their effective date, and
+    retiring ones count as retired once their retire date has passed."""
+    if version.status == "proposed" and version.effective <= on:
+        return "active"
+    if version.status == "retiring" and version.retire_on and version.retire_on <= on:
+        return "retired"
+    return version.status
+
+
 def _check_rate_sheets(checked: Checked, as_of: dt.date, problems: Problems) -> None:
     rates, catalog = checked.rates, checked.catalog
     units = {**BUILTIN_UNITS, **(rates.units or {})}
@@ -215,12 +227,37 @@ def _check_rate_sheets(checked: Checked, as_of: dt.date, problems: Problems) -> 
                                      for s in rates.rate_sheets for line in s.lines):
             problems.add(src.file, src.line, f"services[{service.id}].no_charge",
                          "the service is marked no_charge but has rate lines in rates.yaml")
-        if (current and version and version.status in ("active", "retiring")
+        status = effective_status(version, as_of) if version else "proposed"
+        if (current and status in ("active", "retiring")
                 and not service.no_charge and service.id not in priced):
             problems.add(src.file, src.line, f"services[{service.id}]",
-                         f"the service is {version.status} but has no rate in the "
+                         f"the service is {status} on {as_of} but has no rate in the "
                          f"{current.label} rate sheet (expected a rate line in rates.yaml, or "
                          "no_charge: true)")
+
+
+def _check_reviews(checked: Checked, as_of: dt.date, problems: Problems) -> None:
+    """Warn about text nobody owns or nobody has checked for a long time."""
+    months = checked.catalog.site.review_months
+    docs = [*checked.overviews.values(), *checked.pages.values(), *checked.slas.values()]
+    for doc in docs:
+        meta, path = doc.meta, doc.file.path
+        if meta.owner is None:
+            problems.add(path, 1, "owner", "no owner is named for this text (expected owner: "
+                         "<person id>, the person who keeps it correct)", warning=True)
+        if meta.reviewed_on is None:
+            problems.add(path, 1, "reviewed_on", "the date of the last review is missing "
+                         "(expected reviewed_on: YYYY-MM-DD)", warning=True)
+        elif _add_months(meta.reviewed_on, months) < as_of:
+            problems.add(path, doc.file.meta.line(("reviewed_on",)), "reviewed_on",
+                         f"review is overdue: last reviewed {meta.reviewed_on}, more than "
+                         f"{months} months before {as_of}; check the text, then update "
+                         "reviewed_on", warning=True)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    return dt.date(day.year + year, month + 1, min(day.day, 28))
 
 
 def _check_content(checked: Checked, problems: Problems) -> None:

@@ -78,6 +78,41 @@ class _Composer(
         return super().compose_node(parent, index)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _FastComposer(CParser, _StrictResolver):  # type: ignore[misc]
+        """libyaml's composer: about ten times faster than the pure-Python one.
+
+        It cannot stop at the first alias, so `_Builder` refuses repeated nodes.
+        """
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _StrictResolver.__init__(self)
+else:  # pragma: no cover - PyYAML wheels ship libyaml
+    _FastComposer = None  # type: ignore[assignment,misc]
+
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest [ { nesting, counting brackets inside quotes too (an over-estimate)."""
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _composer(text: str) -> Any:
+    # libyaml recurses on the C stack, so very deep flow nesting goes to the
+    # pure-Python composer, whose recursion limit turns into a clean error.
+    if _FastComposer is not None and _flow_depth(text) <= MAX_DEPTH:
+        return _FastComposer(text)
+    return _Composer(text)
+
+
 class _AliasUsed(Exception):
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
@@ -127,12 +162,33 @@ def decode_source(data: bytes, file: str, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+_CACHE: dict[tuple[str, int, str], Doc] = {}
+_CACHE_SIZE = 5000  # documents; the live preview reparses only files that changed
+
+
 def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> Doc | None:
-    """Parse YAML text; on any mistake add a problem and return None."""
+    """Parse YAML text; on any mistake add a problem and return None.
+
+    Documents that load cleanly are remembered by their exact text, so a rebuild
+    that changes one file does not parse the others again (PyYAML is slow).
+    Callers must treat the returned document as read-only.
+    """
+    key = (file, first_line, text)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    doc = _parse_yaml(text, file, problems, first_line)
+    if doc is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = doc
+    return doc
+
+
+def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Doc | None:
     offset = first_line - 1
     try:
-        composer = _Composer(text)
-        node = composer.get_single_node()
+        node = _composer(text).get_single_node()
     except _AliasUsed as exc:
         problems.add(file, exc.mark.line + 1 + offset, "",
                      "anchors and aliases (&name, *name) are not supported; "
@@ -143,6 +199,12 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
         line = (mark.line + 1 if mark else 1) + offset
         problems.add(file, line, "", _explain_syntax_error(exc, text, mark))
         return None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + offset
+        problems.add(file, line, "", f"the file contains the invisible control character "
+                     f"U+{exc.character:04X}, which is not allowed; delete it and retype "
+                     "the text around it")
+        return None
     except RecursionError:
         problems.add(file, 1, "", f"nested too deeply (more than {MAX_DEPTH} levels)")
         return None
@@ -152,7 +214,12 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
         return doc
     builder = _Builder(doc, offset, problems)
     before = len(problems.items)
-    doc.data = builder.build(node, (), 0)
+    try:
+        doc.data = builder.build(node, (), 0)
+    except _AliasUsed as exc:
+        problems.add(file, exc.mark.line + 1 + offset, "",
+                     "anchors and aliases (&name, *name) are not supported; "
+                     "write the values out in full")
     return doc if len(problems.items) == before else None
 
 
@@ -176,11 +243,16 @@ class _Builder:
         self.doc = doc
         self.offset = offset
         self.problems = problems
+        self.seen: set[int] = set()
 
     def _line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 1 + self.offset
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        if id(node) in self.seen:  # an alias: the same node reached twice
+            raise _AliasUsed(yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset, 0,
+                                       None, None))
+        self.seen.add(id(node))
         self.doc.lines.setdefault(path, self._line(node))
         where = _dotted(path)
         if depth > MAX_DEPTH:
@@ -190,7 +262,7 @@ class _Builder:
         if node.tag not in _ALLOWED_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.add(self.doc.file, self._line(node), where, f"the tag '{tag}' is "
-                              "not allowed (only plain values, lists and mappings)")
+                              "not allowed (only plain values, lists and 'name: value' lines)")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)

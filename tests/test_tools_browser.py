@@ -1,0 +1,274 @@
+"""The agency tools in a real browser: Playwright driving Debian's Chromium.
+
+The sample catalog is built as of a fixed date (FY2027 in effect, FY2028 published)
+so every figure below can be worked out by hand from rates.yaml.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+
+import pytest
+
+from catalogpress.pipeline import build
+
+from .checks import require_tool, serve_folder
+from .conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build(REPO, out, AS_OF)
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    require_tool(os.path.exists(CHROMIUM), "Chromium")
+    try:
+        from playwright import sync_api
+    except ImportError:  # in CI a failure, never a skip
+        require_tool(False, "Playwright for Python")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(site, chromium):
+    with serve_folder(site) as base:
+        context = chromium.new_context(accept_downloads=True)
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.base = base  # type: ignore[attr-defined]
+        yield tab
+        context.close()
+        assert errors == []
+
+
+def results(page) -> list[tuple[str, str]]:
+    page.wait_for_function("document.getElementById('search-status').textContent"
+                           ".match(/result/)")
+    return [(a.inner_text(), a.get_attribute("href"))
+            for a in page.locator("#search-results h2 a").all()]
+
+
+def test_search_finds_a_known_service(page):
+    page.goto(page.base)
+    page.get_by_label("Search the catalog").fill("mailbox")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=mailbox$"))
+    found = results(page)
+    assert ("Enterprise Email", "/services/enterprise-email/") in found
+    assert re.fullmatch(r"\d+ results? for “mailbox”\.", page.inner_text("#search-status"))
+    page.get_by_role("link", name="Enterprise Email").first.click()
+    assert page.locator("h1").inner_text() == "Enterprise Email"
+
+
+def test_search_filters_by_category_audience_and_status(page, site):
+    in_category = set(re.findall(r'<a href="\.\./\.\./services/([a-z0-9-]+)/"',
+                                 (site / "categories/security/index.html").read_text()))
+    assert len(in_category) >= 3
+    page.goto(page.base + "search/?category=Security")
+    found = results(page)
+    assert {href.split("/")[2] for _, href in found} == in_category
+    summaries = [p.inner_text() for p in page.locator("#search-results li p").all()]
+    assert len(summaries) == len(found) and all(summaries)  # no words, so the summary shows
+    page.get_by_label("Search for").fill("training")
+    page.get_by_label("Who can order").select_option("Public school districts")
+    page.get_by_role("button", name="Search").last.click()
+    assert "/search/?q=training&category=Security&audience=Public+school+districts" in page.url
+    found = results(page)
+    assert found == [("Security Awareness Training", "/services/security-awareness-training/")]
+    page.get_by_label("Status").select_option("Proposed")
+    page.get_by_role("button", name="Search").last.click()
+    page.wait_for_function("document.getElementById('search-status').textContent"
+                           ".startsWith('No results')")
+    assert page.locator("#search-results li").count() == 0
+
+
+def test_without_javascript_category_listings_still_work(site, chromium):
+    with serve_folder(site) as base:
+        context = chromium.new_context(java_script_enabled=False)
+        tab = context.new_page()
+        tab.goto(base + "search/?q=mailbox")
+        assert "Search needs JavaScript" in tab.inner_text("main")
+        tab.get_by_role("link", name="Email and Collaboration").click()
+        assert tab.locator("h1").inner_text() == "Email and Collaboration"
+        tab.get_by_role("link", name="Enterprise Email").click()
+        assert tab.locator("h1").inner_text() == "Enterprise Email"
+        context.close()
+
+
+BASKET = {  # label on the form -> quantity; see the totals worked out below
+    "Virtual server base": "10",  # $64.50/month x 10 (both years)
+    "Rack space": "2",  # minimum 4: FY2027 $33.25 x 4, FY2028 $32.25 x 4
+    "Black-and-white page": "12,345",  # a month: FY2027 $0.0120, FY2028 $0.0122 (150.609)
+    "Sender licence": "3",  # minimum 5, yearly: $228.00 x 5
+    "New site installation": "2",  # one-time: FY2027 $2,500.00, FY2028 $2,475.00
+}
+# FY2027: monthly 645.00 + 133.00 + 148.14 = 926.14; yearly 926.14 x 12 + 1,140.00
+# FY2028: monthly 645.00 + 129.00 + 150.61 = 924.61; yearly 924.61 x 12 + 1,140.00
+EXPECTED = {
+    ("monthly", "fy2027"): "$926.14", ("annual", "fy2027"): "$12,253.68",
+    ("once", "fy2027"): "$5,000.00",
+    ("monthly", "fy2028"): "$924.61", ("annual", "fy2028"): "$12,235.32",
+    ("once", "fy2028"): "$4,950.00",
+}
+
+
+def test_estimator_totals_a_known_basket(page):
+    page.goto(page.base + "estimator/")
+    for label, quantity in BASKET.items():
+        field = page.get_by_label(label, exact=False)
+        assert field.count() == 1, label  # every quantity has its own label
+        field.fill(quantity)
+    for (kind, sheet), amount in EXPECTED.items():
+        cell = page.locator(f'[data-total="{kind}"][data-sheet="{sheet}"]')
+        assert cell.inner_text() == amount, (kind, sheet)
+    summary = page.locator("#estimate-summary[role=status][aria-live=polite]")
+    page.wait_for_function("document.getElementById('estimate-summary').textContent"
+                           ".startsWith('FY2027')")
+    assert summary.inner_text() == (
+        "FY2027: $926.14 a month, $12,253.68 a year, $5,000.00 one-time. "
+        "FY2028: $924.61 a month, $12,235.32 a year, $4,950.00 one-time.")
+    rows = page.locator("#estimate-lines tbody tr")
+    assert rows.count() == 5
+    assert rows.nth(0).inner_text().split("\t")[-1] in {"$645.00", "$133.00", "$148.14",
+                                                        "$1,140.00", "$5,000.00"}
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = info.value
+    assert download.suggested_filename == "estimate-2026-11-23.csv"
+    table = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    assert table[0][:3] == ["fiscal_year", "service", "item"]
+    totals = [row for row in table if row[1] == "Total"]
+    assert totals == [["FY2027", "Total", "", "", "", "", "", "", "926.14", "12253.68",
+                       "5000.00"],
+                      ["FY2028", "Total", "", "", "", "", "", "", "924.61", "12235.32",
+                       "4950.00"]]
+    pages = next(row for row in table if row[2] == "Black-and-white page" and row[0] == "FY2028")
+    assert pages[4:8] == ["12345", "0.0122", "use", "150.61"]
+
+
+def test_estimator_rejects_bad_input_and_can_be_printed(page):
+    page.goto(page.base + "estimator/")
+    field = page.get_by_label("Virtual server base")
+    field.fill("ten")
+    assert field.get_attribute("aria-invalid") == "true"
+    error = page.locator(f"#{field.get_attribute('id')}-error")
+    assert error.inner_text() == "Enter a number of 0 or more, like 12 or 2.5."
+    assert error.get_attribute("id") in field.get_attribute("aria-describedby")
+    assert page.locator('[data-total="monthly"][data-sheet="fy2027"]').inner_text() == "$0.00"
+    field.fill("1")
+    assert field.get_attribute("aria-invalid") is None
+    page.keyboard.press("Tab")  # keyboard reaches the next quantity
+    assert page.evaluate("document.activeElement.dataset.key") == \
+        "virtual-servers|Virtual processor (vCPU)|"
+    page.emulate_media(media="print")
+    assert not page.locator("#estimator").is_visible()
+    assert page.locator("#estimate-totals").is_visible()
+    assert page.get_by_text("Estimate made on the Department of Technology Services").is_visible()
+
+
+def test_in_house_comparison_computes_the_right_figures(page):
+    page.goto(page.base + "compare/")
+    page.get_by_label("Service and rate").select_option("virtual-servers|Virtual server base|")
+    page.get_by_label("How many").fill("10")
+    for label, value in [("Staff hours a year", "200"), ("Cost of a staff hour", "55.50"),
+                         ("Hardware and software", "3,000"), ("Space, dollars", "1200"),
+                         ("Power and cooling", "800.50"), ("Backup and disaster recovery",
+                                                           "1500"),
+                         ("Security, dollars", "2000"), ("Overhead, percent", "10")]:
+        page.get_by_label(label, exact=False).fill(value)
+    cells = {(side, part): page.locator(f'[data-side="{side}"][data-part="{part}"]')
+             .inner_text() for side in ("in-house", "ours")
+             for part in ("labor", "facilities", "hardware", "disaster_recovery", "security",
+                          "overhead", "total")}
+    # Theirs: 200 h x $55.50; space + power; direct 19,600.50 plus 10% overhead.
+    assert cells[("in-house", "labor")] == "$11,100.00"
+    assert cells[("in-house", "facilities")] == "$2,000.50"
+    assert cells[("in-house", "overhead")] == "$1,960.05"
+    assert cells[("in-house", "total")] == "$21,560.55"
+    # Ours: the FY2027 breakdown of $64.50 x 10 virtual servers x 12 months.
+    assert cells[("ours", "labor")] == "$2,322.00"
+    assert cells[("ours", "hardware")] == "$2,167.20"
+    assert cells[("ours", "total")] == "$7,740.00"
+    page.wait_for_function("document.getElementById('compare-summary').textContent"
+                           ".startsWith('Doing it yourself')")
+    assert page.inner_text("#compare-summary") == (
+        "Doing it yourself: $21,560.55 a year. With us: $7,740.00 a year, $13,820.55 less.")
+    assert "$11,040.00 a year ($92.00 per virtual server per month)" in page.inner_text(
+        "#compare-benchmark")
+
+
+def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium):
+    import weasyprint
+
+    from catalogpress.pipeline import load_site, render
+    from catalogpress.render import Output
+    from catalogpress.search import search_index
+
+    from .conftest import MINIMAL, MINIMAL_AS_OF
+
+    site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
+    outputs, copies = render(MINIMAL, site)
+    brochure = weasyprint.HTML(string="<title>Email brochure</title><h1>Email</h1><p>Every "
+                               "mailbox is guarded by zanzibarite filters.</p>").write_pdf()
+    outputs.append(Output("brochures/email.pdf", brochure))
+    outputs += search_index(outputs, "en")
+    for output in outputs:  # a test writes its own copy; the site builder uses output.py
+        target = tmp_path.joinpath(*output.path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.data)
+    for site_path, source in copies.items():
+        target = tmp_path.joinpath(*site_path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    with serve_folder(tmp_path) as base:
+        tab = chromium.new_page()
+        tab.goto(base + "search/?q=zanzibarite")
+        assert results(tab) == [("Email brochure (PDF)", "/brochures/email.pdf")]
+        tab.close()
+
+
+def test_agency_costs_agree_with_the_estimator(page, site):
+    """Python (agency page) and the browser (estimator) compute the same monthly total."""
+    page.goto(page.base + "agencies/transportation/")
+    monthly = page.locator("dt:text-is('Monthly cost') + dd").inner_text()
+    assert re.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d\d", monthly) and monthly != "$0.00"
+    page.get_by_role("link", name="Open these quantities in the cost estimator").click()
+    page.wait_for_url(re.compile(r"/estimator/#"))
+    assert page.get_by_label("Virtual server base").input_value() == "180"
+    assert page.locator('[data-total="monthly"][data-sheet="fy2027"]').inner_text() == monthly
+    page.get_by_label("Virtual server base").fill("181")  # the address follows the form
+    address = page.evaluate("window.location.href")
+    assert "virtual-servers%7CVirtual+server+base%7C=181" in address
+    page.goto(page.base + "estimator/#" + address.split("#")[1].replace("=181", "=7"))
+    assert page.get_by_label("Virtual server base").input_value() == "7"  # link followed
+    page.goto("about:blank")
+    page.goto(address)  # a bookmarked estimate
+    assert page.get_by_label("Virtual server base").input_value() == "181"
+
+
+def test_search_opened_from_disk_says_what_to_do(site, chromium):
+    tab = chromium.new_page()
+    tab.goto((site / "search" / "index.html").as_uri() + "?q=mailbox")
+    tab.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    assert tab.inner_text("#search-status").startswith("Search works when the site is "
+                                                       "published on a web server")
+    assert tab.get_by_role("link", name="Email and Collaboration").count() == 1
+    tab.close()
