@@ -342,3 +342,24 @@ def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypat
         build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert "could not print this document: RuntimeError: boom" in str(info.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path, monkeypatch):
+    import catalogpress.pipeline as pipeline
+
+    seen = {}
+    real = pipeline.search_index
+
+    def spy(outputs, language, records=()):
+        seen["read back"] = [o.path for o in outputs if o.path.endswith(".pdf")]
+        seen["records"] = {r.path: r for r in records}
+        return real(outputs, language, records)
+
+    monkeypatch.setattr(pipeline, "search_index", spy)
+    build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
+    assert seen["read back"] == []  # no PDF is parsed again for its text
+    assert len(seen["records"]) == 7
+    brochure = seen["records"]["pdf/services/email.pdf"]
+    assert brochure.title == "Email: service brochure (PDF)"
+    assert "Spam filtering" in brochure.text and "<" not in brochure.text
+    assert "@page" not in brochure.text  # the stylesheet in <head> is no text

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
@@ -24,6 +25,7 @@ from markupsafe import Markup
 from .errors import Problem, SiteError
 from .model import RateLine
 from .render import template_problem
+from .search import Record
 from .site import ServiceView, SheetView, Site
 
 
@@ -125,6 +127,36 @@ def links_by_page(specs: Sequence[DocSpec],
         for page in spec.linked_from:
             links.setdefault(page, []).append(DocLink(spec.title, spec.path, pages, size))
     return links
+
+
+def search_records(specs: Sequence[DocSpec], pages: Mapping[str, str]) -> list[Record]:
+    """Each PDF as a search record, with the text of the HTML it is printed from:
+    reading the text back out of the PDFs would take longer than printing them."""
+    records = []
+    for spec in specs:
+        reader = _Text()
+        reader.feed(pages[spec.path])
+        records.append(Record(spec.path, f"{spec.title} (PDF)", " ".join(reader.parts)))
+    return records
+
+
+class _Text(HTMLParser):
+    """The words of a document's body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("head", "style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("head", "style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data.strip():
+            self.parts.append(" ".join(data.split()))
 
 
 _LINK = re.compile(r'\b(href|src)="([^"]*)"')

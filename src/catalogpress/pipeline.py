@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from .documents import document_specs, links_by_page, render_documents
+from .documents import document_specs, links_by_page, render_documents, search_records
 from .errors import Problem, Problems, SiteError
 from .load import load_sources
 from .output import check_output_dir, sync_site, write_site
@@ -122,17 +122,19 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     documents = render_documents(site, env, specs)
     # Every template runs before any printing, so a mistake stops the build at once.
     outputs = render_site(site, env, links_by_page(specs) if pdf else None)
+    pdfs: list[Output] = []
     if pdf:
         printed = print_all(documents, _resources(root, site, copies),
                             PdfCache(cache or root / CACHE_FOLDER))
         _stop_on_warnings(Problems(printed.warnings), strict)
         # Again, now that each download link can tell its number of pages and size.
-        outputs = render_site(site, env, links_by_page(specs, printed.sizes)) + printed.outputs
+        outputs, pdfs = render_site(site, env, links_by_page(specs, printed.sizes)), printed.outputs
         report.warnings = report.warnings + printed.warnings
-        report.pdfs, report.pdfs_printed = len(printed.outputs), printed.rendered
+        report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
     if search:
-        outputs += search_index(outputs, site.settings.language)
+        outputs += search_index(outputs, site.settings.language, search_records(specs, documents))
+    outputs += pdfs
     if incremental:
         with guard or nullcontext():
             synced = sync_site(outputs, copies, output)
