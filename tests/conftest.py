@@ -54,9 +54,9 @@ def scratch(tmp_path: Path) -> Scratch:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repo's own sample catalog, built once for the whole test run."""
+    """The repo's own sample catalog with its PDFs, built once for the whole test run."""
     out = tmp_path_factory.mktemp("sample") / "site"
-    build(REPO, out, SAMPLE_AS_OF)
+    build(REPO, out, SAMPLE_AS_OF, cache=out.parent / "cache")
     return out
 
 

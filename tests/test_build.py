@@ -24,7 +24,8 @@ def snapshot(root):
 
 def test_cli_build_prints_summary(scratch, tmp_path):
     result = CliRunner().invoke(main, ["build", "-C", str(scratch.root), "-o",
-                                       str(tmp_path / "out"), "--as-of", "2025-11-01"])
+                                       str(tmp_path / "out"), "--as-of", "2025-11-01",
+                                       "--no-pdf"])
     assert result.exit_code == 0, result.output
     assert re.match(r"Built \d+ pages \(\d+ files\) with 0 warnings in \d+\.\d\d s\.\n$",
                     result.output)
@@ -33,7 +34,7 @@ def test_cli_build_prints_summary(scratch, tmp_path):
 
 def test_failed_build_leaves_previous_site_untouched(scratch):
     out = scratch.root / "site"
-    build(scratch.root, out, MINIMAL_AS_OF)
+    build(scratch.root, out, MINIMAL_AS_OF, pdf=False)
     (out / "extra-file.txt").write_text("left by the previous build")
     before = snapshot(out)
     scratch.replace("catalog.yaml", "category: hosting", "category: hostng")
@@ -80,7 +81,7 @@ def test_site_template_overrides_one_template(scratch, tmp_path):
     scratch.write("themes/default/templates/404.html",
                   '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>'
                   "{% endblock %}\n")
-    build(scratch.root, tmp_path / "out", MINIMAL_AS_OF)
+    build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, pdf=False)
     assert "<h1>Lost?</h1>" in (tmp_path / "out" / "404.html").read_text()
     assert "Skip to main content" in (tmp_path / "out" / "404.html").read_text()  # base kept
     assert "<h1>Email</h1>" in (tmp_path / "out" / "services/email/index.html").read_text()
@@ -106,7 +107,7 @@ def test_refuses_to_replace_a_folder_it_did_not_make(scratch, tmp_path):
 def test_no_script_reaches_output(scratch, tmp_path):
     scratch.replace("catalog.yaml", "name: Email\n",
                     "name: \"Email <script>alert(1)</script> ' onmouseover='x\"\n")
-    build(scratch.root, tmp_path / "out", MINIMAL_AS_OF)
+    build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, pdf=False)
     for page in (tmp_path / "out").rglob("*.html"):
         html = without_theme_scripts(page.read_text())  # the theme's own, checked in test_tools
         assert "<script" not in html, page

@@ -37,9 +37,10 @@ def test_sync_writes_only_changed_files_and_removes_stale_ones(tmp_path):
 
 def test_incremental_build_rewrites_only_the_edited_page(scratch, tmp_path):
     out = tmp_path / "preview"
-    build(scratch.root, out, MINIMAL_AS_OF, incremental=True, search=False)
+    options = {"incremental": True, "search": False, "pdf": False}  # as the preview builds
+    build(scratch.root, out, MINIMAL_AS_OF, **options)
     scratch.replace("content/services/email.md", "Each mailbox holds", "Every mailbox holds")
-    report = build(scratch.root, out, MINIMAL_AS_OF, incremental=True, search=False)
+    report = build(scratch.root, out, MINIMAL_AS_OF, **options)
     assert report.changed == ["services/email/index.html"]
 
 

@@ -91,7 +91,8 @@ def test_no_published_page_disappears_when_services_retire(sample_now, sample_la
 
 def test_retiring_a_service_keeps_its_page(scratch, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
-    build(scratch.root, first, MINIMAL_AS_OF)
+    # Web pages only: a brochure PDF exists only while its service can be ordered.
+    build(scratch.root, first, MINIMAL_AS_OF, pdf=False)
     scratch.replace("catalog.yaml", "        changes: [Mailboxes grew from 50 GB to 100 GB.]\n",
                     "        changes: [Mailboxes grew from 50 GB to 100 GB.]\n"
                     "      - version: \"1.11\"\n        effective: 2025-10-01\n"
@@ -107,7 +108,7 @@ def test_retiring_a_service_keeps_its_page(scratch, tmp_path):
                     "        unit: mailbox-month\n        amount: \"5.75\"")
     scratch.replace("rates.yaml", "      - service: email\n        item: Setup",
                     "      - service: web-hosting\n        item: Setup")
-    build(scratch.root, second, MINIMAL_AS_OF)
+    build(scratch.root, second, MINIMAL_AS_OF, pdf=False)
     old = {p.relative_to(first) for p in first.rglob("*")
               if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
     new = {p.relative_to(second) for p in second.rglob("*")

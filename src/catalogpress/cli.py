@@ -63,14 +63,19 @@ def _date(value: dt.datetime | None) -> dt.date | None:
               default=None, help="Where to write the site (default: site/ in the project).")
 @as_of_option
 @strict_option
-def build(project: Path, output: Path | None, as_of: dt.datetime | None, strict: bool) -> None:
-    """Check the sources and build the website."""
+@click.option("--pdf/--no-pdf", "pdf", default=True, show_default=True,
+              help="Also print the PDF documents (brochures, catalog book, rate sheets, SLAs).")
+def build(project: Path, output: Path | None, as_of: dt.datetime | None, strict: bool,
+          pdf: bool) -> None:
+    """Check the sources and build the website and its PDFs."""
     from .pipeline import build as run_build
 
-    report = _run(lambda: run_build(project, output, _date(as_of), strict=strict))
+    report = _run(lambda: run_build(project, output, _date(as_of), strict=strict, pdf=pdf))
     for warning in report.warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"Built {report.pages} pages ({report.files} files) with "
+    pdfs = (f" and {report.pdfs} PDFs ({report.pdfs_printed} printed, "
+            f"{report.pdfs - report.pdfs_printed} unchanged)" if pdf else "")
+    click.echo(f"Built {report.pages} pages{pdfs} ({report.files} files) with "
                f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''} "
                f"in {report.seconds:.2f} s.")
 

@@ -38,6 +38,7 @@ from .yamlfile import Path as YamlPath
 STATUSES = ("proposed", "active", "retiring", "retired")
 CHARGE_TYPES = ("recurring", "one-time", "hourly", "pass-through")
 CHANNELS = ("portal", "email", "phone", "form")
+PAGE_SIZES = ("letter", "legal", "a4", "a5")
 TEXTS = ListOf(Text())
 
 
@@ -48,6 +49,7 @@ class SiteSettings:
     theme: str = fld(Slug(), "default")
     featured: tuple[str, ...] = fld(ListOf(Ref("service"), unique=True), ())
     review_months: int = fld(Integer(1), 12)  # warn when content was last reviewed longer ago
+    page_size: str = fld(Choice(*PAGE_SIZES), "letter")  # paper of the PDF documents
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,15 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
+from .documents import document_specs, links_by_page, render_documents, search_records
 from .errors import Problem, Problems, SiteError
 from .load import load_sources
 from .output import check_output_dir, sync_site, write_site
+from .pdf import Resources, print_all
+from .pdfcache import FOLDER as CACHE_FOLDER
+from .pdfcache import PdfCache
 from .plain import check_plain_language
 from .render import Output, render_site
 from .search import search_index
@@ -31,6 +37,10 @@ class Report:
     files: int = 0
     seconds: float = 0.0
     changed: list[str] = field(default_factory=list)  # incremental builds: files rewritten
+    pdfs: int = 0
+    pdfs_printed: int = 0  # the rest came from the cache
+    pdf_seconds: float = 0.0
+    pdf_cpu: list[float] = field(default_factory=list)  # per printed document
 
 
 def default_as_of() -> dt.date:
@@ -55,9 +65,13 @@ def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
 
 
 def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
+    """Everything a build does except printing PDFs and writing: templates can fail too."""
     site, problems = load_site(root, as_of or default_as_of())
     _stop_on_warnings(problems, strict)
-    render(root, site)  # templates can fail too; check everything a build would
+    env, _ = load_theme(root, site)
+    specs = document_specs(site)
+    render_documents(site, env, specs)
+    render_site(site, env, links_by_page(specs))
     return Report(warnings=problems.warnings)
 
 
@@ -68,15 +82,22 @@ def _stop_on_warnings(problems: Problems, strict: bool) -> None:
 
 
 def render(root: Path, site: Site) -> tuple[list[Output], dict[str, Path]]:
+    """The web pages (without PDF links) and the theme's static files."""
+    env, copies = load_theme(root, site)
+    return render_site(site, env), copies
+
+
+def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Path]]:
+    """The template environment and the theme's static files by site path."""
     dirs = theme_dirs(root, site.settings.theme)
     if not dirs:
         raise SiteError([Problem("themes/", 0, "", f"theme '{site.settings.theme}' not found")])
-    outputs = render_site(site, make_environment(dirs))
-    return outputs, static_files(dirs)
+    return make_environment(dirs), static_files(dirs)
 
 
 def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, *,
           strict: bool = False, incremental: bool = False, search: bool = True,
+          pdf: bool = True, cache: Path | None = None,
           guard: AbstractContextManager[object] | None = None) -> Report:
     """Build the site into `output`.
 
@@ -85,6 +106,8 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     holding `guard` (a lock the preview's web server also takes) while it writes.
     `strict` treats warnings as problems: nothing is written. `search=False` skips
     the search index (the preview, where it would double the time of a rebuild).
+    `pdf` prints the PDF documents too, reusing those in `cache` (default:
+    <project>/.catalogpress-cache) whose sources did not change.
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -92,20 +115,45 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     check_output_dir(output, root)
     site, problems = load_site(root, as_of or default_as_of())
     _stop_on_warnings(problems, strict)
-    outputs, copies = render(root, site)
-    if search:
-        outputs += search_index(outputs, site.settings.language)
+    env, copies = load_theme(root, site)
     copies.update(_content_images(root))
-    changed: list[str] = []
+    report = Report(warnings=problems.warnings)
+    specs = document_specs(site) if pdf else []
+    documents = render_documents(site, env, specs)
+    # Every template runs before any printing, so a mistake stops the build at once.
+    outputs = render_site(site, env, links_by_page(specs) if pdf else None)
+    pdfs: list[Output] = []
+    if pdf:
+        printed = print_all(documents, _resources(root, site, copies),
+                            PdfCache(cache or root / CACHE_FOLDER))
+        _stop_on_warnings(Problems(printed.warnings), strict)
+        # Again, now that each download link can tell its number of pages and size.
+        outputs, pdfs = render_site(site, env, links_by_page(specs, printed.sizes)), printed.outputs
+        report.warnings = report.warnings + printed.warnings
+        report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
+        report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
+    if search:
+        outputs += search_index(outputs, site.settings.language, search_records(specs, documents))
+    outputs += pdfs
     if incremental:
         with guard or nullcontext():
             synced = sync_site(outputs, copies, output)
-        files, changed = synced.total, synced.written + synced.removed
+        report.files, report.changed = synced.total, synced.written + synced.removed
     else:
-        files = write_site(outputs, copies, output)
-    return Report(warnings=problems.warnings,
-                  pages=sum(1 for o in outputs if o.path.endswith(".html")), files=files,
-                  seconds=time.perf_counter() - started, changed=changed)
+        report.files = write_site(outputs, copies, output)
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _resources(root: Path, site: Site, copies: dict[str, Path]) -> Resources:
+    """What the PDF renderer may read: the files the site copies, the theme, content/."""
+    themes = theme_dirs(root, site.settings.theme)
+    folders = [*themes, root / "content"]
+    files = {**copies, **static_files(themes, "pdf", "pdf-assets/")}
+    return Resources(base=site.settings.base_url.rstrip("/") + "/",
+                     files={path: str(source) for path, source in files.items()},
+                     roots=tuple(str(f.resolve()) for f in folders if f.is_dir()))
 
 
 def _content_images(root: Path) -> dict[str, Path]:

@@ -126,7 +126,8 @@ class Preview:
         self.as_of = as_of
         # Extra pipeline.build options, e.g. pdf=True. The search index is left out
         # unless asked for: it takes longer than the rest of a rebuild.
-        self.options = {"search": False, **(options or {})}
+        # No search index and no PDFs: each would make a rebuild several times slower.
+        self.options = {"search": False, "pdf": False, **(options or {})}
         self.lock = threading.Lock()
         self.problems: list[Problem] = []  # of the last build; empty when it worked
         self.warnings: list[Problem] = []

@@ -10,7 +10,7 @@ import csv
 import io
 import posixpath
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,17 +76,21 @@ def page_specs(site: Site) -> list[PageSpec]:
     return specs
 
 
-def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
+def render_site(site: Site, env: jinja2.Environment,
+                documents: Mapping[str, Sequence[Any]] | None = None) -> list[Output]:
+    """Every page and data file; `documents` lists the PDFs each page offers, by its path."""
     from . import extras  # imports this module
 
     specs = page_specs(site)
     outputs: list[Output] = []
     problems: list[Problem] = []
     for spec in specs:
+        path = spec.path + spec.filename
         try:
-            outputs.append(Output(spec.path + spec.filename, render_page(site, env, spec)))
+            outputs.append(Output(path, render_page(site, env, spec,
+                                                    (documents or {}).get(path, ()))))
         except jinja2.TemplateError as exc:
-            problems.append(_template_problem(exc, spec))
+            problems.append(template_problem(exc, spec.template, path))
     if problems:
         raise SiteError(sorted(set(problems)))
     outputs += [Output(s.csv_path, rates_csv(s.sheet, site)) for s in site.sheets]
@@ -97,7 +101,8 @@ def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
     return outputs
 
 
-def render_page(site: Site, env: jinja2.Environment, spec: PageSpec) -> bytes:
+def render_page(site: Site, env: jinja2.Environment, spec: PageSpec,
+                documents: Sequence[Any] = ()) -> bytes:
     if spec.filename == "404.html":
         # Served for missing pages at any depth, so links must start at the site root.
         base = urlsplit(site.settings.base_url).path.rstrip("/") + "/"
@@ -106,20 +111,20 @@ def render_page(site: Site, env: jinja2.Environment, spec: PageSpec) -> bytes:
         here = spec.path.rstrip("/")
         url = lambda target: relative_url(here, target)  # noqa: E731
     template = env.get_template(spec.template)
-    html = template.render(site=site, page=spec, url=url, **spec.context)
+    html = template.render(site=site, page=spec, url=url, documents=documents, **spec.context)
     return html.encode("utf-8")
 
 
-def _template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Problem:
+def template_problem(exc: jinja2.TemplateError, template: str, making: str) -> Problem:
+    """The template file and line a rendering error comes from, as a Problem."""
     line = getattr(exc, "lineno", None) or 0
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or spec.template
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or template
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".txt")):
             name, line = frame.filename, frame.lineno or 0
             break
     shown = "themes/" + name.split("/themes/", 1)[1] if "/themes/" in name else name
-    page = spec.path + spec.filename
-    return Problem(shown, line, "", f"template error while making {page}: {exc}")
+    return Problem(shown, line, "", f"template error while making {making}: {exc}")
 
 
 def rates_csv(sheet: Any, site: Site) -> bytes:

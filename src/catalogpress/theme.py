@@ -77,15 +77,20 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
     return env
 
 
-def static_files(dirs: list[Path]) -> dict[str, Path]:
-    """Static files by site path ("assets/site.css"); earlier theme folders win."""
+def static_files(dirs: list[Path], folder: str = "static",
+                 prefix: str = "assets/") -> dict[str, Path]:
+    """Files of the themes' `folder` by site path ("assets/site.css"); earlier themes win.
+
+    static/ is copied into the site; pdf/ (print stylesheet, fonts) only serves the
+    PDF renderer, under "pdf-assets/".
+    """
     files: dict[str, Path] = {}
-    for folder in reversed(dirs):
-        static = folder / "static"
+    for theme in reversed(dirs):
+        static = theme / folder
         if static.is_dir():
             for path in sorted(static.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
-                    files["assets/" + path.relative_to(static).as_posix()] = path
+                    files[prefix + path.relative_to(static).as_posix()] = path
     return files
 
 
