@@ -1,7 +1,7 @@
 """The PDF documents: structure, accessibility, contents, offline rendering, reproducibility.
 
 The sample site's PDFs are built once per session (conftest.sample_site); the rest use the
-minimal fixture, whose seven documents print in a few seconds.
+minimal fixture, whose eight documents print in a few seconds.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def test_all_five_kinds_of_document(sample_site, sample_model):
     expected = {"service-catalog.pdf", "steering-committee-handout.pdf",
                 *(f"services/{s}.pdf" for s in active),
                 *(f"rates/{s.sheet.id}.pdf" for s in sample_model.sheets),
+                *(f"rates/changes/{n.notice.id}.pdf" for n in sample_model.notices),
                 *(f"slas/{s}.pdf" for s in sample_model.slas),
                 *(f"slas/agencies/{a.agency.id}.pdf" for a in sample_model.agencies)}
     assert {p.relative_to(pdf).as_posix() for p in pdf.rglob("*.pdf")} == expected
@@ -235,7 +236,7 @@ def test_two_builds_give_identical_pdfs(tmp_path):
     build(MINIMAL, first, MINIMAL_AS_OF, cache=tmp_path / "cache-one")
     build(MINIMAL, second, MINIMAL_AS_OF, cache=tmp_path / "cache-two")  # both cold
     pdfs = sorted(p.relative_to(first) for p in first.rglob("*.pdf"))
-    assert len(pdfs) == 7
+    assert len(pdfs) == 8  # the seven kinds, and the FY2025-to-FY2026 change notice
     for pdf in pdfs:
         assert (first / pdf).read_bytes() == (second / pdf).read_bytes(), pdf
 
@@ -243,7 +244,7 @@ def test_two_builds_give_identical_pdfs(tmp_path):
 def test_rebuild_reprints_only_what_changed(scratch, tmp_path):
     cache = tmp_path / "cache"
     report = build(scratch.root, tmp_path / "a", MINIMAL_AS_OF, cache=cache)
-    assert (report.pdfs, report.pdfs_printed) == (7, 7)
+    assert (report.pdfs, report.pdfs_printed) == (8, 8)
     report = build(scratch.root, tmp_path / "b", MINIMAL_AS_OF, cache=cache)
     assert report.pdfs_printed == 0
     scratch.replace("catalog.yaml", "Spam filtering", "Spam and virus filtering")
@@ -264,7 +265,7 @@ def test_no_pdf_flag_and_page_size(scratch, tmp_path):
     result = CliRunner().invoke(main, ["build", "-C", str(scratch.root), "-o",
                                        str(tmp_path / "out"), "--as-of", "2025-11-01"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"Built \d+ pages and 7 PDFs \(7 printed, 0 unchanged\)", result.output)
+    assert re.search(r"Built \d+ pages and 8 PDFs \(8 printed, 0 unchanged\)", result.output)
     box = PdfReader(tmp_path / "out" / "pdf" / "services" / "email.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
 
@@ -358,7 +359,7 @@ def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path
     monkeypatch.setattr(pipeline, "search_index", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert seen["read back"] == []  # no PDF is parsed again for its text
-    assert len(seen["records"]) == 7
+    assert len(seen["records"]) == 8
     brochure = seen["records"]["pdf/services/email.pdf"]
     assert brochure.title == "Email: service brochure (PDF)"
     assert "Spam filtering" in brochure.text and "<" not in brochure.text

@@ -199,3 +199,16 @@ def test_unknown_replacement_is_an_error(scratch):
         check(scratch.root, MINIMAL_AS_OF)
     assert "services[1].versions[0].replaced_by: unknown service 'emial'; did you mean " \
            "'email'?" in str(info.value)
+
+
+def test_change_notice_is_also_a_pdf(sample_now):
+    from pypdf import PdfReader
+
+    pdf = sample_now / "pdf/rates/changes/fy2026-to-fy2027.pdf"
+    reader = PdfReader(pdf)
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    text_of_page = (sample_now / "rates/changes/fy2026-to-fy2027/index.html").read_text()
+    summary = re.search(r"<p class=\"lead\">([^<]+)</p>", text_of_page).group(1)
+    assert " ".join(summary.split()) in text
+    assert reader.metadata.title == "DTS rate changes FY2026 to FY2027"
+    assert "../../../pdf/rates/changes/fy2026-to-fy2027.pdf" in text_of_page

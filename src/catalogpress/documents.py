@@ -34,7 +34,7 @@ class DocSpec:
     path: str  # site path of the PDF: "pdf/services/email.pdf"
     template: str  # "pdf/brochure.html"
     title: str  # the PDF's title: metadata, window title, link text
-    kind: str  # brochure, catalog, rates, sla, agency-sla, handout
+    kind: str  # brochure, catalog, rates, rate-changes, sla, agency-sla, handout
     linked_from: tuple[str, ...]  # output paths of the pages that offer it for download
     context: dict[str, Any]
     date: str  # ISO date it is "as of": from the data, never the clock
@@ -86,6 +86,12 @@ def document_specs(site: Site) -> list[DocSpec]:
                              f"{office.short_name} rate sheet {sheet_view.sheet.label}", "rates",
                              tuple(pages), {"sheet": sheet_view},
                              sheet_view.sheet.approved_on.isoformat()))
+    for notice in site.notices:
+        n = notice.notice
+        specs.append(DocSpec(f"pdf/rates/changes/{n.id}.pdf", "pdf/rate_changes.html",
+                             f"{office.short_name} rate changes {n.old.label} to {n.new.label}",
+                             "rate-changes", (notice.path + "index.html",), {"notice": notice},
+                             n.new.approved_on.isoformat()))
     for sla in site.slas.values():
         date = sla.meta.reviewed_on.isoformat() if sla.meta.reviewed_on else as_of
         specs.append(DocSpec(f"pdf/slas/{sla.id}.pdf", "pdf/sla.html", sla.meta.name, "sla",
