@@ -78,7 +78,9 @@ def ours(root: Path, out: Path, mode: str) -> dict[str, float]:
     """mode: "html" (pages only), "search" (pages and search index) or "pdf" (pages, PDFs)."""
     proc = subprocess.run([sys.executable, "-c", OUR_RUN, str(REPO / "src"), str(root), str(out),
                            mode, AS_OF], capture_output=True, text=True,
-                          check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    if proc.returncode:
+        raise SystemExit(f"catalogpress failed on {root}:\n{proc.stderr[-3000:]}")
     figures: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
     return figures
 

@@ -20,7 +20,7 @@ from .errors import Problems
 
 Path = tuple[str | int, ...]
 
-MAX_BYTES = 5_000_000  # far above any real catalog; stops runaway files early
+MAX_BYTES = 40_000_000  # room for 10,000 services; stops runaway files early
 MAX_DEPTH = 40
 
 _STR = "tag:yaml.org,2002:str"
