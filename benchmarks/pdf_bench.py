@@ -3,8 +3,9 @@
     python3 benchmarks/pdf_bench.py              # both catalogs
     python3 benchmarks/pdf_bench.py --only sample
 
-Each catalog is built in a fresh process with an empty PDF cache (cold), then again with
-nothing changed (warm), then once more after one service's summary changed (one edit).
+Each catalog is built (without the search index) in a fresh process with an empty PDF
+cache (cold), then again with nothing changed (warm), then once more after one service's
+summary changed (one edit).
 Prints wall time of the whole build and of its PDF step, CPU time of the build (workers
 included), how many PDFs were printed, and peak memory (resident set) of the build
 process and of the largest worker.
@@ -97,7 +98,8 @@ def run_scenario(name: str) -> dict[str, object]:
                 catalog.write_text(text.replace(EDITED, EDITED + " (updated)", 2))  # both versions
             cpu = _cpu_seconds()
             started = time.perf_counter()
-            report = build(project, Path(tmp) / "site", AS_OF)
+            # No search index: it is not PDF work (benchmarks/ has its own for the site).
+            report = build(project, Path(tmp) / "site", AS_OF, search=False)
             results[phase] = {
                 "build_s": round(time.perf_counter() - started, 2),
                 "pdf_s": round(report.pdf_seconds, 2),
