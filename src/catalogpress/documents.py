@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
+from .changes import compare_sheets
 from .errors import Problem, SiteError
 from .model import RateLine
 from .render import template_problem
@@ -220,21 +221,17 @@ def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:
         return None
     previous = older[0]
 
-    def key(line: RateLine) -> tuple[str, str, str | None, str]:
-        return (line.service, line.item, line.customer_class, line.unit)
-
-    before = {key(line): line for line in previous.sheet.lines}
+    # Lines are matched the same way as the rate change notice (changes.py).
     changed, unchanged = [], 0
-    for line in current.sheet.lines:
-        old = before.get(key(line))
-        if old is None or old.amount == 0:
+    for line in compare_sheets(previous.sheet, current.sheet).lines:
+        if line.old is None or line.new is None or line.old == 0:
             continue
-        if old.amount == line.amount:
+        if line.kind == "same":
             unchanged += 1
             continue
         item = f"{line.item} ({line.customer_class})" if line.customer_class else line.item
         changed.append(RateChange(site.services[line.service], item, line.unit,
-                                  old.amount, line.amount))
+                                  line.old, line.new))
     changed.sort(key=lambda c: (-abs(c.percent), c.service.name, c.item))
     priced_before = {line.service for line in previous.sheet.lines}
     new = tuple(site.services[s] for s in dict.fromkeys(ln.service for ln in current.sheet.lines)
