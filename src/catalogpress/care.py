@@ -60,9 +60,11 @@ def event_views(site: Site) -> list[EventView]:
             for e in site.maintenance]
 
 
-def service_notices(site: Site, service_id: str) -> list[EventView]:
-    """Events upcoming or under way that affect one service: its page's banners."""
-    return [v for v in event_views(site)
+def service_notices(site: Site, service_id: str,
+                    views: list[EventView] | None = None) -> list[EventView]:
+    """Events upcoming or under way that affect one service: its page's banners.
+    `views`: event_views(site), when the caller already has them."""
+    return [v for v in (event_views(site) if views is None else views)
             if v.state != "past" and service_id in v.event.services]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import costs
 from .care import ICS_PATH, EventView, calendar_ics, event_views, service_notices
+from .costs import EstimatorRow
 from .model import Breakdown
 from .opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from .render import Output, PageSpec
@@ -37,13 +38,14 @@ def extra_specs(site: Site) -> list[PageSpec]:
     agencies = (*home, ("Agencies", "agencies/"))
     care = (*home, ("Customer care", "care/"))
     data = costs.script_json(costs.estimator_data(site))
+    groups = costs.estimator_groups(site)
     specs = [
         PageSpec("agencies/", "agencies.html", "Agencies we serve", {}, home),
         PageSpec("estimator/", "estimator.html", "Cost estimator",
-                 {"groups": costs.estimator_groups(site), "sheets": costs.open_sheets(site),
+                 {"groups": groups, "sheets": costs.open_sheets(site),
                   "rate_data": data}, home),
         PageSpec("compare/", "compare.html", "Compare with doing it yourself",
-                 {"lines": _comparable_lines(site), "in_house": IN_HOUSE,
+                 {"lines": _comparable_lines(groups), "in_house": IN_HOUSE,
                   "parts": list(Breakdown.LABELS.items()), "rate_data": data},
                  home),
         PageSpec("search/", "search.html", "Search", {"filters": search_filters(site)}, home),
@@ -76,9 +78,11 @@ def search_filters(site: Site) -> list[tuple[str, str, list[str]]]:
     ]
 
 
-def service_context(site: Site, view: ServiceView) -> dict[str, Any]:
-    """Extra context for a service page: maintenance banners and cost breakdowns."""
-    return {"maintenance": service_notices(site, view.id),
+def service_context(site: Site, view: ServiceView,
+                    events: list[EventView] | None = None) -> dict[str, Any]:
+    """Extra context for a service page: maintenance banners and cost breakdowns.
+    `events`: event_views(site), computed once for all service pages."""
+    return {"maintenance": service_notices(site, view.id, events),
             "breakdowns": costs.breakdowns(view)}
 
 
@@ -99,10 +103,12 @@ def _months(views: list[EventView]) -> list[tuple[str, list[EventView]]]:
             groupby(views, key=lambda v: f"{v.event.start:%B} {v.event.start.year}")]
 
 
-def _comparable_lines(site: Site) -> list[tuple[ServiceView, list[costs.EstimatorRow]]]:
-    """Current rate lines with a cost breakdown: the ones an in-house cost compares with."""
+def _comparable_lines(groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
+                      ) -> list[tuple[ServiceView, list[EstimatorRow]]]:
+    """Current rate lines with a cost breakdown: the ones an in-house cost compares with.
+    `groups`: costs.estimator_groups(site)."""
     rows = []
-    for _category, entries in costs.estimator_groups(site):
+    for _category, entries in groups:
         for view, lines in entries:
             with_parts = [r for r in lines if r.line.breakdown is not None
                           and r.unit.period in ("month", "year")]

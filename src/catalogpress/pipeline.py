@@ -17,7 +17,7 @@ import jinja2
 
 from .documents import document_specs, links_by_page, render_documents, search_records
 from .errors import Problem, Problems, SiteError
-from .load import load_sources
+from .load import Sources, load_sources
 from .output import check_output_dir, sync_site, write_site
 from .pdf import Resources, print_all
 from .pdfcache import FOLDER as CACHE_FOLDER
@@ -26,7 +26,7 @@ from .plain import check_plain_language
 from .render import Output, render_site
 from .search import search_index
 from .site import Site, build_site
-from .theme import make_environment, static_files, theme_dirs
+from .theme import make_environment, static_files, templates_digest, theme_dirs
 from .validate import validate
 
 
@@ -53,6 +53,11 @@ def default_as_of() -> dt.date:
 
 def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
     """Load, validate and model; raise SiteError listing every problem found."""
+    site, problems, _ = _load_site(root, as_of)
+    return site, problems
+
+
+def _load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems, Sources]:
     problems = Problems()
     sources = load_sources(root, problems)
     checked = validate(sources, as_of, problems)
@@ -61,7 +66,18 @@ def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
     check_plain_language(checked, problems)  # warnings only
     site = build_site(checked, set(sources.images), as_of, problems)
     problems.raise_if_errors()
-    return site, problems
+    return site, problems, sources
+
+
+def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[object, ...]:
+    """Everything pages are made from except markdown bodies, for the render cache.
+
+    The loader hands back the very same document object for unchanged YAML, so
+    comparing two of these is cheap when nothing changed.
+    """
+    return (as_of, sources.catalog, sources.rates,
+            tuple((md.path, md.meta) for md in sources.markdown),
+            tuple(sorted(sources.images)), tuple(themes), templates_digest(themes))
 
 
 def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
@@ -113,22 +129,25 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     root = root.resolve()
     output = (output or root / "site").resolve()
     check_output_dir(output, root)
-    site, problems = load_site(root, as_of or default_as_of())
+    as_of = as_of or default_as_of()
+    site, problems, sources = _load_site(root, as_of)
     _stop_on_warnings(problems, strict)
     env, copies = load_theme(root, site)
+    inputs = _inputs(sources, as_of, theme_dirs(root, site.settings.theme))
     copies.update(_content_images(root))
     report = Report(warnings=problems.warnings)
     specs = document_specs(site) if pdf else []
     documents = render_documents(site, env, specs)
     # Every template runs before any printing, so a mistake stops the build at once.
-    outputs = render_site(site, env, links_by_page(specs) if pdf else None)
+    outputs = render_site(site, env, links_by_page(specs) if pdf else None, inputs)
     pdfs: list[Output] = []
     if pdf:
         printed = print_all(documents, _resources(root, site, copies),
                             PdfCache(cache or root / CACHE_FOLDER))
         _stop_on_warnings(Problems(printed.warnings), strict)
         # Again, now that each download link can tell its number of pages and size.
-        outputs, pdfs = render_site(site, env, links_by_page(specs, printed.sizes)), printed.outputs
+        outputs, pdfs = render_site(site, env, links_by_page(specs, printed.sizes),
+                                       inputs), printed.outputs
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu

@@ -1,7 +1,10 @@
 """Stage 4, render: the Site model through the theme's templates into file contents.
 
 Pure: returns every output as (site path, bytes) and writes nothing, so pages
-can be rendered in any order, in parallel or cached later.
+can be rendered in any order, in parallel or cached. Between builds in one
+process (the preview) a page is reused when the build's inputs other than
+markdown bodies are unchanged and every body its template read is unchanged:
+editing one overview re-renders only the pages that show it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import jinja2
 
 from .errors import Problem, SiteError
 from .markup import relative_url
-from .site import Site
+from .site import Site, record_body_reads
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def page_specs(site: Site) -> list[PageSpec]:
     from . import extras  # imports this module
 
     home = (("Home", ""),)
+    events = extras.event_views(site)
     categories = (*home, ("Categories", "categories/"))
     specs = [
         PageSpec("", "home.html", site.office.name, {}),
@@ -58,7 +62,7 @@ def page_specs(site: Site) -> list[PageSpec]:
     specs += [PageSpec(c.path, "category.html", c.category.name, {"category": c}, categories)
               for c in site.categories]
     specs += [PageSpec(s.path, "service.html", s.name,
-                       {"service": s, **extras.service_context(site, s)},
+                       {"service": s, **extras.service_context(site, s, events)},
                        (*categories, (s.category.name, f"categories/{s.category.id}/")))
               for s in site.services.values()]
     specs += [PageSpec(s.path, "rates.html", f"{s.sheet.label} rates", {"sheet": s},
@@ -76,29 +80,83 @@ def page_specs(site: Site) -> list[PageSpec]:
     return specs
 
 
+@dataclass
+class _Reused:
+    """One output as last rendered, with what it depended on beyond the build inputs."""
+
+    offered: object  # the PDFs the page links to
+    reads: dict[str, str]  # markdown bodies its template read
+    data: Any
+
+
+class _Memo:
+    """Outputs of the previous render in this process, and the inputs they came from."""
+
+    inputs: object = None
+    outputs: dict[str, _Reused] = {}
+
+
 def render_site(site: Site, env: jinja2.Environment,
-                documents: Mapping[str, Sequence[Any]] | None = None) -> list[Output]:
-    """Every page and data file; `documents` lists the PDFs each page offers, by its path."""
+                documents: Mapping[str, Sequence[Any]] | None = None,
+                inputs: object = None) -> list[Output]:
+    """Every page and data file; `documents` lists the PDFs each page offers, by its path.
+
+    `inputs` identifies everything the site was made from except markdown bodies
+    (see pipeline.py); given, unchanged outputs of the previous call are reused.
+    """
     from . import extras  # imports this module
 
+    if inputs is None or inputs != _Memo.inputs:
+        _Memo.outputs = {}
+    _Memo.inputs = inputs
+    reuse = _Reuse(site.bodies() if inputs is not None else None)
     specs = page_specs(site)
     outputs: list[Output] = []
     problems: list[Problem] = []
     for spec in specs:
         path = spec.path + spec.filename
+        offered = tuple((documents or {}).get(path, ()))
         try:
-            outputs.append(Output(path, render_page(site, env, spec,
-                                                    (documents or {}).get(path, ()))))
+            outputs.append(Output(path, reuse(path, offered, lambda: render_page(
+                site, env, spec, offered))))  # noqa: B023 (called at once)
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, spec.template, path))
     if problems:
         raise SiteError(sorted(set(problems)))
-    outputs += [Output(s.csv_path, rates_csv(s.sheet, site)) for s in site.sheets]
-    outputs.append(Output("sitemap.xml", sitemap(site, specs)))
-    outputs += extras.extra_outputs(site)
-    outputs.append(Output("feed.xml", env.get_template("feed.xml").render(
-        site=site, base=site.settings.base_url.rstrip("/") + "/").encode("utf-8")))
+    outputs += [Output(s.csv_path, reuse(s.csv_path, (), lambda s=s: rates_csv(s.sheet, site)))
+                for s in site.sheets]
+    outputs.append(Output("sitemap.xml", reuse("sitemap.xml", (), lambda: sitemap(site, specs))))
+    outputs += reuse("extras", (), lambda: extras.extra_outputs(site))
+    outputs.append(Output("feed.xml", reuse("feed.xml", (), lambda: env.get_template(
+        "feed.xml").render(site=site, base=site.settings.base_url.rstrip("/") + "/",
+                           ).encode("utf-8"))))
+    _Memo.outputs = reuse.kept
     return outputs
+
+
+class _Reuse:
+    """Gives the previous output for a name when nothing it depended on changed."""
+
+    def __init__(self, bodies: dict[str, str] | None) -> None:
+        self.bodies = bodies  # None: no reuse
+        self.kept: dict[str, _Reused] = {}
+
+    def __call__(self, name: str, offered: object, make: Callable[[], Any]) -> Any:
+        if self.bodies is None:
+            return make()
+        last = _Memo.outputs.get(name)
+        if last is not None and last.offered == offered and all(
+                self.bodies.get(key) == html for key, html in last.reads.items()):
+            self.kept[name] = last
+            return last.data
+        reads: dict[str, str] = {}
+        record_body_reads(reads)
+        try:
+            data = make()
+        finally:
+            record_body_reads(None)
+        self.kept[name] = _Reused(offered, reads, data)
+        return data
 
 
 def render_page(site: Site, env: jinja2.Environment, spec: PageSpec,

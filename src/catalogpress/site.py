@@ -42,13 +42,33 @@ from .validate import (
 
 LISTED_STATUSES = ("active", "retiring")
 
+# While a page renders, the markdown bodies its template reads, by body key. The
+# render stage's page cache uses it: a page that read no changed body is reused.
+_body_reads: dict[str, str] | None = None
+
+
+def record_body_reads(reads: dict[str, str] | None) -> None:
+    """Start (with an empty dict) or stop (None) recording which bodies are read."""
+    global _body_reads
+    _body_reads = reads
+
+
+def _read(key: str, html: str) -> str:
+    if _body_reads is not None:
+        _body_reads[key] = html
+    return html
+
 
 @dataclass(frozen=True)
 class SlaView:
     id: str
     meta: SlaMeta
-    body_html: str
+    body: str  # rendered markdown; templates read it as body_html
     path: str
+
+    @property
+    def body_html(self) -> str:
+        return _read(f"sla:{self.id}", self.body)
 
 
 @dataclass(frozen=True)
@@ -61,7 +81,7 @@ class ServiceView:
     owner: Person
     sla: SlaView
     overview: ServiceOverview | None
-    overview_html: str
+    overview_body: str  # rendered markdown; templates read it as overview_html
     rates: tuple[RateLine, ...]  # in the sheet in effect
     next_rates: tuple[RateLine, ...]  # in next fiscal year's sheet, when published
     related: tuple[Service, ...]
@@ -72,6 +92,10 @@ class ServiceView:
     @property
     def id(self) -> str:
         return self.service.id
+
+    @property
+    def overview_html(self) -> str:
+        return _read(f"service:{self.service.id}", self.overview_body)
 
     @property
     def name(self) -> str:
@@ -94,8 +118,12 @@ class CategoryView:
 class PageView:
     slug: str
     meta: PageMeta
-    body_html: str
+    body: str  # rendered markdown; templates read it as body_html
     path: str
+
+    @property
+    def body_html(self) -> str:
+        return _read(f"page:{self.slug}", self.body)
 
 
 @dataclass(frozen=True)
@@ -143,10 +171,22 @@ class Site:
     notices: list[NoticeView]  # newest first
     events: list[Event]  # newest first, including scheduled ones
     glossary: list[Term]
-    glossary_html: str
+    glossary_body: str  # rendered markdown; templates read it as glossary_html
     glossary_title: str
     featured: list[ServiceView] = field(default_factory=list)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
+
+    @property
+    def glossary_html(self) -> str:
+        return _read("glossary", self.glossary_body)
+
+    def bodies(self) -> dict[str, str]:
+        """Every rendered markdown body by the key its reads are recorded under."""
+        found = {f"service:{s.id}": s.overview_body for s in self.services.values()}
+        found.update({f"sla:{s.id}": s.body for s in self.slas.values()})
+        found.update({f"page:{p.slug}": p.body for p in self.pages.values()})
+        found["glossary"] = self.glossary_body
+        return found
 
     @property
     def past_events(self) -> list[Event]:
@@ -249,7 +289,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
             audiences=tuple(audiences[a] for a in service.audience),
             owner=people[service.owner.contact], sla=slas[version.sla],
             overview=overview.meta if overview else None,
-            overview_html=html(overview, path, top_level=3) if overview else "",
+            overview_body=html(overview, path, top_level=3) if overview else "",
             rates=current_lines.get(service.id, ()), next_rates=next_lines.get(service.id, ()),
             status=status,
             related=tuple(by_id[r] for r in service.related),
@@ -279,7 +319,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
         events=catalog_events(catalog.services, {s.id: s.name for s in catalog.services},
                               [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods]),
         glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
-        glossary_html=html(glossary, "glossary/") if glossary else "",
+        glossary_body=html(glossary, "glossary/") if glossary else "",
         glossary_title=glossary.meta.title if glossary else "Glossary",
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))))

@@ -8,6 +8,7 @@ built-in original explicitly (Pelican's model).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -57,6 +58,17 @@ def make_environment(dirs: list[Path]) -> jinja2.Environment:
             _ENVIRONMENTS.clear()
         _ENVIRONMENTS[key] = _new_environment(dirs)
     return _ENVIRONMENTS[key]
+
+
+def templates_digest(dirs: list[Path]) -> bytes:
+    """A digest of every template a page could use: a page rendered with others is stale."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in [builtin_theme_dir() / "templates", *(d / "templates" for d in dirs)]:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(f"{path}\0{path.stat().st_size}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.digest()
 
 
 def _new_environment(dirs: list[Path]) -> jinja2.Environment:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import Problems
+from .errors import Problem, Problems
 from .frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta
 from .load import MarkdownFile, Sources
 from .model import Catalog, Rates, RateSheet, Service, Version
@@ -75,13 +75,33 @@ def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | 
     return checked
 
 
+# Document → (the document, its record, references, warnings) for documents that
+# checked cleanly. The loader returns the very same document object for unchanged
+# text, so a preview rebuild does not check an unchanged catalog again.
+_CHECKED: dict[tuple[int, type], tuple[Any, Any, list[Reference], list[Problem]]] = {}
+_CHECKED_SIZE = 5000
+
+
 def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) -> T | None:
     if doc is None:
         return None
+    remembered = _CHECKED.get((id(doc), cls))
+    if remembered is not None and remembered[0] is doc:
+        refs.extend(remembered[2])
+        problems.items.extend(remembered[3])
+        result: T = remembered[1]
+        return result
+    found, doc_refs = Problems(), []
     try:
-        result: T = Record(cls).check(doc.data, (), Checker(doc, problems, refs))
+        result = Record(cls).check(doc.data, (), Checker(doc, found, doc_refs))
     except Invalid:
-        return None
+        result = None
+    refs.extend(doc_refs)
+    problems.extend(found)
+    if result is not None and not found.errors:
+        if len(_CHECKED) >= _CHECKED_SIZE:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[(id(doc), cls)] = (doc, result, doc_refs, found.items)
     return result
 
 
@@ -220,11 +240,11 @@ def _check_rate_sheets(checked: Checked, as_of: dt.date, problems: Problems) -> 
             seen_lines[key] = line.src.line
     current = sheet_in_effect(rates, as_of)
     priced = {line.service for line in current.lines} if current else set()
+    ever_priced = {line.service for sheet in rates.rate_sheets for line in sheet.lines}
     for service in catalog.services:
         version = version_in_effect(service, as_of)
         src = service.src
-        if service.no_charge and any(line.service == service.id
-                                     for s in rates.rate_sheets for line in s.lines):
+        if service.no_charge and service.id in ever_priced:
             problems.add(src.file, src.line, f"services[{service.id}].no_charge",
                          "the service is marked no_charge but has rate lines in rates.yaml")
         status = effective_status(version, as_of) if version else "proposed"
