@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .errors import Problems
 from .frontmatter import Term
 from .model import Checks
+from .readability import flesch_kincaid_grade, syllable_count
 from .validate import Checked, ContentDoc
 
 MIN_WORDS_FOR_GRADE = 100  # reading formulas mean little on a few sentences
@@ -267,22 +268,20 @@ def _reading(blocks: list[_Block], settings: Checks, first_line: int) -> Iterato
     text = " ".join(s if s.endswith((".", "!", "?")) else s + "." for _, s in sentences)
     if len(_words(text)) < MIN_WORDS_FOR_GRADE:
         return
-    import textstat  # imported late: it loads a pronunciation dictionary
-
-    grade = float(textstat.flesch_kincaid_grade(text))
+    grade = flesch_kincaid_grade(text)
     if grade > settings.reading_grade:
-        hardest = max(sentences, key=lambda s: _sentence_grade(s[1], textstat))
+        hardest = max(sentences, key=lambda s: _sentence_grade(s[1]))
         yield Finding(first_line, "reading-grade", f"the text reads at school grade "
                       f"{grade:.1f} (Flesch-Kincaid); aim for grade {settings.reading_grade} "
                       "or lower with shorter sentences and everyday words (the hardest "
                       f"sentence is on line {hardest[0]})")
 
 
-def _sentence_grade(sentence: str, textstat: object) -> float:
+def _sentence_grade(sentence: str) -> float:
     words = _words(sentence)
     if not words:
         return 0.0
-    syllables = sum(textstat.syllable_count(w) for w in words)  # type: ignore[attr-defined]
+    syllables = sum(syllable_count(w) for w in words)
     return 0.39 * len(words) + 11.8 * syllables / len(words)
 
 
