@@ -11,12 +11,14 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from .workers import fork_map
 
 REFERENCE_SCHEMES = ("service", "page", "sla", "category")
 
@@ -176,10 +178,32 @@ def render_markdown(text: str, page_path: str, resolve: LinkResolver, top_level:
 
     `abbreviations` (acronym -> expansion) are wrapped in <abbr title="..."> in the text.
     """
-    key = (text, page_path, top_level, tuple(sorted((abbreviations or {}).items())))
-    cached = _CACHE.get(key)
-    if cached is not None and all(resolve(t) == r for t, r in cached[2].items()):
-        return cached[0], list(cached[1])
+    return render_many([(text, page_path, top_level)], resolve, abbreviations)[0]
+
+
+def render_many(texts: Sequence[tuple[str, str, int]], resolve: LinkResolver,
+                abbreviations: Mapping[str, str] | None = None) -> list[tuple[str, list[str]]]:
+    """render_markdown for each (text, page path, top level), in worker processes when
+    many texts changed since they were last rendered (a first build of a big catalog)."""
+    abbreviated = tuple(sorted((abbreviations or {}).items()))
+    keys = [(text, page_path, top_level, abbreviated) for text, page_path, top_level in texts]
+    found: list[_Rendered | None] = []
+    for key in keys:
+        cached = _CACHE.get(key)
+        found.append(cached if cached is not None and all(
+            resolve(t) == r for t, r in cached[2].items()) else None)
+    missing = [i for i, entry in enumerate(found) if entry is None]
+    fresh = fork_map(lambda n: _render(keys[missing[n]], resolve), len(missing))
+    for i, entry in zip(missing, fresh, strict=True):
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[keys[i]] = found[i] = entry
+    return [(entry[0], list(entry[1])) for entry in found if entry is not None]
+
+
+def _render(key: tuple[str, str, int, tuple[tuple[str, str], ...]],
+            resolve: LinkResolver) -> _Rendered:
+    text, page_path, top_level, abbreviations = key
     lookups: dict[str, str | None] = {}
 
     def recording(target: str) -> str | None:
@@ -190,14 +214,10 @@ def render_markdown(text: str, page_path: str, resolve: LinkResolver, top_level:
     md = markdown.Markdown(
         extensions=["tables", "sane_lists", "fenced_code", "toc",
                     _CatalogMarkdown(recording, page_path, broken, top_level,
-                                     dict(abbreviations or {}))],
+                                     dict(abbreviations))],
         output_format="html",
     )
-    html = sanitize(md.convert(text))
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (html, list(broken), lookups)
-    return html, broken
+    return sanitize(md.convert(text)), broken, lookups
 
 
 def _local_images_only(tag: str, attribute: str, value: str) -> str | None:

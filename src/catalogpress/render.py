@@ -24,6 +24,7 @@ import jinja2
 from .errors import Problem, SiteError
 from .markup import relative_url
 from .site import Site, record_body_reads
+from .workers import fork_map
 
 
 @dataclass(frozen=True)
@@ -111,18 +112,32 @@ def render_site(site: Site, env: jinja2.Environment,
     _Memo.inputs = inputs
     reuse = _Reuse(site.bodies() if inputs is not None else None)
     specs = page_specs(site)
-    outputs: list[Output] = []
-    problems: list[Problem] = []
-    for spec in specs:
-        path = spec.path + spec.filename
-        offered = tuple((documents or {}).get(path, ()))
+    paths = [spec.path + spec.filename for spec in specs]
+    offered = [tuple((documents or {}).get(path, ())) for path in paths]
+    pages = [reuse.reused(path, offers) for path, offers in zip(paths, offered, strict=True)]
+    missing = [i for i, page in enumerate(pages) if page is None]
+
+    def render_missing(n: int) -> tuple[bytes | Problem, list[str]]:
+        i = missing[n]
+        reads: dict[str, str] = {}
+        record_body_reads(reads)
         try:
-            outputs.append(Output(path, reuse(path, offered, lambda: render_page(
-                site, env, spec, offered))))  # noqa: B023 (called at once)
+            return render_page(site, env, specs[i], offered[i]), sorted(reads)
         except jinja2.TemplateError as exc:
-            problems.append(template_problem(exc, spec.template, path))
+            return template_problem(exc, specs[i].template, paths[i]), []
+        finally:
+            record_body_reads(None)
+
+    problems: list[Problem] = []
+    for i, (result, read) in zip(missing, fork_map(render_missing, len(missing)),
+                                  strict=True):
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            pages[i] = reuse.keep(paths[i], offered[i], read, result)
     if problems:
         raise SiteError(sorted(set(problems)))
+    outputs = [Output(path, page) for path, page in zip(paths, pages, strict=True)]
     outputs += [Output(s.csv_path, reuse(s.csv_path, (), lambda s=s: rates_csv(s.sheet, site)))
                 for s in site.sheets]
     outputs.append(Output("sitemap.xml", reuse("sitemap.xml", (), lambda: sitemap(site, specs))))
@@ -141,22 +156,32 @@ class _Reuse:
         self.bodies = bodies  # None: no reuse
         self.kept: dict[str, _Reused] = {}
 
-    def __call__(self, name: str, offered: object, make: Callable[[], Any]) -> Any:
-        if self.bodies is None:
-            return make()
+    def reused(self, name: str, offered: object) -> Any:
+        """The previous output, or None when it must be made again."""
         last = _Memo.outputs.get(name)
-        if last is not None and last.offered == offered and all(
+        if self.bodies is None or last is None or last.offered != offered or not all(
                 self.bodies.get(key) == html for key, html in last.reads.items()):
-            self.kept[name] = last
-            return last.data
+            return None
+        self.kept[name] = last
+        return last.data
+
+    def keep(self, name: str, offered: object, read: list[str], data: Any) -> Any:
+        """Remember a new output and the bodies (by key) it read; return it."""
+        if self.bodies is not None:
+            self.kept[name] = _Reused(offered, {key: self.bodies[key] for key in read}, data)
+        return data
+
+    def __call__(self, name: str, offered: object, make: Callable[[], Any]) -> Any:
+        found = self.reused(name, offered)
+        if found is not None:
+            return found
         reads: dict[str, str] = {}
         record_body_reads(reads)
         try:
             data = make()
         finally:
             record_body_reads(None)
-        self.kept[name] = _Reused(offered, reads, data)
-        return data
+        return self.keep(name, offered, list(reads), data)
 
 
 def render_page(site: Site, env: jinja2.Environment, spec: PageSpec,

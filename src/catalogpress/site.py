@@ -13,7 +13,7 @@ from typing import TypeVar
 from .changes import ChangeNotice, LineChange, notices
 from .errors import Problems
 from .frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
-from .markup import line_of, render_markdown
+from .markup import line_of, render_many
 from .model import (
     Agency,
     Category,
@@ -33,7 +33,6 @@ from .timeline import Event, catalog_events
 from .units import BUILTIN_UNITS
 from .validate import (
     Checked,
-    ContentDoc,
     effective_status,
     sheet_in_effect,
     sheet_periods,
@@ -255,19 +254,25 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
 
     acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
 
-    def html(doc: ContentDoc, page_path: str, top_level: int = 2) -> str:
-        rendered, broken = render_markdown(doc.file.body, page_path, links, top_level,
-                                           acronyms)
+    # Every body at once, so that a big catalog's markdown renders in parallel.
+    docs = [(d, f"slas/{sid}/", 2) for sid, d in sorted(checked.slas.items())]
+    docs += [(d, f"{slug}/", 2) for slug, d in sorted(checked.pages.items())]
+    docs += [(checked.overviews[s.id], f"services/{s.id}/", 3) for s in catalog.services
+             if s.id in checked.overviews]
+    docs += [(checked.glossary, "glossary/", 2)] if checked.glossary else []
+    rendered = render_many([(d.file.body, path, top) for d, path, top in docs], links, acronyms)
+    bodies: dict[str, str] = {}
+    for (doc, path, _), (body, broken) in zip(docs, rendered, strict=True):
+        bodies[path] = body
         for target in broken:
             problems.add(doc.file.path, line_of(doc.file.body, target, doc.file.body_line),
                          "", f"the link '{target}' points to nothing in this catalog "
                          "(expected service:<id>, page:<page-name>, sla:<id>, category:<id> "
                          f"or a page path like /rates/){links.closest(target)}")
-        return rendered
 
-    slas = {sid: SlaView(sid, d.meta, html(d, f"slas/{sid}/"), f"slas/{sid}/")
+    slas = {sid: SlaView(sid, d.meta, bodies[f"slas/{sid}/"], f"slas/{sid}/")
             for sid, d in sorted(checked.slas.items())}
-    pages = {slug: PageView(slug, d.meta, html(d, f"{slug}/"), f"{slug}/")
+    pages = {slug: PageView(slug, d.meta, bodies[f"{slug}/"], f"{slug}/")
              for slug, d in sorted(checked.pages.items())}
     people = {p.id: p for p in catalog.people}
     audiences = {a.id: a.name for a in catalog.audiences}
@@ -289,7 +294,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
             audiences=tuple(audiences[a] for a in service.audience),
             owner=people[service.owner.contact], sla=slas[version.sla],
             overview=overview.meta if overview else None,
-            overview_body=html(overview, path, top_level=3) if overview else "",
+            overview_body=bodies[path] if overview else "",
             rates=current_lines.get(service.id, ()), next_rates=next_lines.get(service.id, ()),
             status=status,
             related=tuple(by_id[r] for r in service.related),
@@ -319,7 +324,7 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
         events=catalog_events(catalog.services, {s.id: s.name for s in catalog.services},
                               [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods]),
         glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
-        glossary_body=html(glossary, "glossary/") if glossary else "",
+        glossary_body=bodies["glossary/"] if glossary else "",
         glossary_title=glossary.meta.title if glossary else "Glossary",
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))))

@@ -1,0 +1,66 @@
+"""Spread pure, CPU-bound work (markdown, templates) over processes on big catalogs.
+
+Python runs one thread of Python code at a time, so a 1,000-service catalog
+renders on one core unless it forks. Forked workers inherit the site model
+and the template environment as they are, so nothing but the results has to
+be pickled. Small sites stay in one process, where forking would cost more
+than it saves; so do processes with other threads running (the preview's web
+server), because forking a process mid-way through another thread's work can
+leave a lock held forever in the child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+MIN_ITEMS = 150  # below this, a pool's start-up costs more than it saves
+MAX_WORKERS = 8
+
+_job: Callable[[int], Any] | None = None
+
+
+def worker_count() -> int:
+    """CPUs this process may use (containers often allow fewer than the machine has)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    setting = os.environ.get("CATALOGPRESS_WORKERS", "")
+    if setting.isdigit() and int(setting) > 0:
+        cpus = int(setting)
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def fork_map(job: Callable[[int], T], count: int) -> list[T]:
+    """[job(0), ..., job(count - 1)], in forked workers when that is worth it.
+
+    `job` must return picklable results and report failures as values, not
+    exceptions, so that a mistake on one page does not hide the others.
+    """
+    workers = worker_count()
+    if (count < MIN_ITEMS or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [job(i) for i in range(count)]
+    global _job
+    _job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_run, _chunks(count, workers * 4))
+    finally:
+        _job = None
+    return [result for part in parts for result in part]
+
+
+def _chunks(count: int, pieces: int) -> Sequence[range]:
+    size = -(-count // pieces)
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _run(indexes: range) -> list[Any]:
+    assert _job is not None  # set by fork_map before the pool forks
+    return [_job(i) for i in indexes]

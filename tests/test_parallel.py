@@ -1,0 +1,79 @@
+"""Big catalogs render their markdown and pages in forked workers: same bytes, same errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from catalogpress import workers
+
+from .conftest import REPO, SAMPLE_AS_OF
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+SERVICES = 200  # enough pages and bodies that both stages fork (workers.MIN_ITEMS)
+
+
+def build(root: Path, out: Path, worker_count: int) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CATALOGPRESS_WORKERS": str(worker_count), "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, "-m", "catalogpress", "build", "-C", str(root),
+                           "--output", str(out), "--as-of", SAMPLE_AS_OF.isoformat(),
+                           "--no-pdf"], capture_output=True, text=True, env=env)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def big_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = generate(SERVICES, tmp_path_factory.mktemp("big") / "catalog")
+    assert len(list((root / "content" / "services").glob("*.md"))) >= workers.MIN_ITEMS
+    return root
+
+
+def test_parallel_build_matches_one_process(big_catalog: Path, tmp_path: Path) -> None:
+    serial = build(big_catalog, tmp_path / "serial", 1)
+    parallel = build(big_catalog, tmp_path / "parallel", 2)
+    assert serial.returncode == parallel.returncode == 0, serial.stderr + parallel.stderr
+    one, two = tree(tmp_path / "serial"), tree(tmp_path / "parallel")
+    assert len(one) > SERVICES
+    assert one.keys() == two.keys()
+    assert [path for path in one if one[path] != two[path]] == []
+
+
+def test_mistakes_found_in_workers_are_all_reported(big_catalog: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    subprocess.run(["cp", "-r", str(big_catalog), str(broken)], check=True)
+    first, last = sorted((broken / "content" / "services").glob("*.md"))[::SERVICES - 1]
+    first.write_text(first.read_text() + "\nSee [the old page](service:no-such-thing).\n")
+    last.write_text(last.read_text() + "\nSee [another](page:missing-page).\n")
+    templates = broken / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "service.html").write_text(
+        '{% extends "default/service.html" %}\n{% block main %}{{ service.no_such_field }}'
+        "{% endblock %}\n")
+    assert build(big_catalog, tmp_path / "site", 2).returncode == 0
+    previous = tree(tmp_path / "site")
+    result = build(broken, tmp_path / "site", 2)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{first.relative_to(broken).as_posix()}:" in result.stderr
+    assert "the link 'service:no-such-thing' points to nothing" in result.stderr
+    assert f"{last.relative_to(broken).as_posix()}:" in result.stderr
+    assert "the link 'page:missing-page' points to nothing" in result.stderr
+    # Links are checked before templates run; fix them to reach the template mistake.
+    first.write_text(first.read_text().replace("service:no-such-thing", "service:" + first.stem))
+    last.write_text(last.read_text().replace("page:missing-page", "/rates/"))
+    result = build(broken, tmp_path / "site", 2)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "themes/default/templates/service.html:2" in result.stderr
+    assert "no_such_field" in result.stderr
+    assert tree(tmp_path / "site") == previous
