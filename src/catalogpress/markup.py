@@ -45,9 +45,12 @@ LinkResolver = Callable[[str], "str | None"]
 
 
 class _LinkRewriter(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, resolve: LinkResolver, page_path: str,
-                 broken: list[str]) -> None:
-        super().__init__(md)
+    resolve: LinkResolver
+    page_dir: str
+    broken: list[str]
+
+    def aim(self, resolve: LinkResolver, page_path: str, broken: list[str]) -> None:
+        """Set up for the next document: where it goes, and where to note broken links."""
         self.resolve = resolve
         self.page_dir = posixpath.dirname(page_path.rstrip("/") + "/x")
         self.broken = broken
@@ -152,15 +155,13 @@ class _Abbreviations(Treeprocessor):
 
 
 class _CatalogMarkdown(Extension):
-    def __init__(self, resolve: LinkResolver, page_path: str, broken: list[str],
-                 top_level: int, abbreviations: dict[str, str]) -> None:
+    def __init__(self, top_level: int, abbreviations: dict[str, str]) -> None:
         super().__init__()
-        self.args = (resolve, page_path, broken)
         self.top_level = top_level
         self.abbreviations = abbreviations
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.treeprocessors.register(_LinkRewriter(md, *self.args), "catalog_links", 1)
+        md.treeprocessors.register(_LinkRewriter(md), "catalog_links", 1)
         md.treeprocessors.register(_HeadingShifter(md, self.top_level), "heading_shift", 2)
         md.treeprocessors.register(_Abbreviations(md, self.abbreviations), "abbreviations", 3)
 
@@ -211,13 +212,28 @@ def _render(key: tuple[str, str, int, tuple[tuple[str, str], ...]],
         return lookups[target]
 
     broken: list[str] = []
-    md = markdown.Markdown(
-        extensions=["tables", "sane_lists", "fenced_code", "toc",
-                    _CatalogMarkdown(recording, page_path, broken, top_level,
-                                     dict(abbreviations))],
-        output_format="html",
-    )
-    return sanitize(md.convert(text)), broken, lookups
+    md = _converter(top_level, abbreviations)
+    links = md.treeprocessors["catalog_links"]
+    assert isinstance(links, _LinkRewriter)
+    links.aim(recording, page_path, broken)
+    return sanitize(md.reset().convert(text)), broken, lookups
+
+
+_CONVERTERS: dict[tuple[int, tuple[tuple[str, str], ...]], markdown.Markdown] = {}
+
+
+def _converter(top_level: int, abbreviations: tuple[tuple[str, str], ...]) -> markdown.Markdown:
+    """A Markdown instance set up for these options, reused: setting one up takes
+    as long as converting a short overview."""
+    key = (top_level, abbreviations)
+    if key not in _CONVERTERS:
+        if len(_CONVERTERS) > 50:
+            _CONVERTERS.clear()
+        _CONVERTERS[key] = markdown.Markdown(
+            extensions=["tables", "sane_lists", "fenced_code", "toc",
+                        _CatalogMarkdown(top_level, dict(abbreviations))],
+            output_format="html")
+    return _CONVERTERS[key]
 
 
 def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
