@@ -10,6 +10,7 @@ keeps its line so later stages can say exactly where a problem is.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,16 @@ _ALLOWED_TAGS = {
 class _StrictResolver(yaml.resolver.BaseResolver):
     """Types only what a non-programmer would expect to be typed."""
 
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        # BaseResolver.resolve, minus its list copies and path-resolver checks: the
+        # composer calls it for every node (a quarter of a big file's parse time),
+        # and this resolver has no path or wildcard resolvers, so the answer is the same.
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _DEFAULT_TAGS[kind]
+
 
 _StrictResolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false|True|False|TRUE|FALSE)$"), list("tTfF")
@@ -53,6 +64,11 @@ _StrictResolver.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
     list("-+0123456789."),
 )
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(pairs) for first, pairs in _StrictResolver.yaml_implicit_resolvers.items()
+}
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
 
 
 class _Composer(
@@ -177,7 +193,18 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    doc = _parse_yaml(text, file, problems, first_line)
+    # Parsing allocates hundreds of thousands of nodes and values but no cycles,
+    # so the cyclic collector would only rescan them (half of a big file's load
+    # time); refcounting still frees everything. Re-enabled only by whoever
+    # disabled it, so nested or concurrent calls cannot leave it off.
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        doc = _parse_yaml(text, file, problems, first_line)
+    finally:
+        if collecting:
+            gc.enable()
     if doc is not None:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
@@ -212,7 +239,7 @@ def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Do
     if node is None:
         doc.lines[()] = 1 + offset
         return doc
-    builder = _Builder(doc, offset, problems)
+    builder = _Builder(doc, offset, problems, aliases_possible="&" in text)
     before = len(problems.items)
     try:
         doc.data = builder.build(node, (), 0)
@@ -236,56 +263,102 @@ def _explain_syntax_error(exc: yaml.MarkedYAMLError, text: str, mark: yaml.Mark 
     return f"YAML syntax error: {detail}"
 
 
-class _Builder:
-    """Turns a node tree into plain Python data, recording lines and catching misuse."""
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
-    def __init__(self, doc: Doc, offset: int, problems: Problems) -> None:
+
+class _Builder:
+    """Turns a node tree into plain Python data, recording lines and catching misuse.
+
+    Runs once per node of every file, so the common case (a plain text value) is
+    decided with as few attribute lookups and calls as possible.
+    """
+
+    def __init__(self, doc: Doc, offset: int, problems: Problems,
+                 aliases_possible: bool = True) -> None:
         self.doc = doc
+        self.lines = doc.lines
         self.offset = offset
+        self.base = 1 + offset  # marks count lines from 0
         self.problems = problems
-        self.seen: set[int] = set()
+        # libyaml hands back an alias as the very node it names, so a node reached
+        # twice is an alias. Without an '&' in the text there is no anchor to name,
+        # so the bookkeeping is skipped.
+        self.seen: set[int] | None = set() if aliases_possible else None
 
     def _line(self, node: yaml.Node) -> int:
-        return int(node.start_mark.line) + 1 + self.offset
+        return int(node.start_mark.line) + self.base
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        if id(node) in self.seen:  # an alias: the same node reached twice
-            raise _AliasUsed(yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset, 0,
-                                       None, None))
-        self.seen.add(id(node))
-        self.doc.lines.setdefault(path, self._line(node))
-        where = _dotted(path)
+        self.lines.setdefault(path, self._line(node))
+        return self._value(node, path, depth)
+
+    def _value(self, node: Any, path: Path, depth: int) -> Any:
+        """Like `build` for a node whose line is already recorded under `path`.
+
+        `node` is typed Any because it is told apart by exact class (cheaper than
+        isinstance; PyYAML never subclasses its nodes), which mypy cannot narrow.
+        """
+        if self.seen is not None:
+            if id(node) in self.seen:  # an alias: the same node reached twice
+                raise _AliasUsed(yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset,
+                                           0, None, None))
+            self.seen.add(id(node))
+        kind = node.__class__
+        tag = node.tag
+        if kind is _ScalarNode and tag == _STR and depth <= MAX_DEPTH:
+            return node.value
         if depth > MAX_DEPTH:
-            self.problems.add(self.doc.file, self._line(node), where,
+            self.problems.add(self.doc.file, self._line(node), _dotted(path),
                               f"nested too deeply (more than {MAX_DEPTH} levels)")
             return None
-        if node.tag not in _ALLOWED_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.problems.add(self.doc.file, self._line(node), where, f"the tag '{tag}' is "
-                              "not allowed (only plain values, lists and 'name: value' lines)")
+        if tag not in _ALLOWED_TAGS:
+            tag = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.add(self.doc.file, self._line(node), _dotted(path), f"the tag '{tag}' "
+                              "is not allowed (only plain values, lists and 'name: value' lines)")
             return None
-        if isinstance(node, yaml.MappingNode):
+        if kind is _MappingNode:
             return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if kind is _SequenceNode:
+            return self._sequence(node, path, depth)
         return self._scalar(node, path)
 
+    def _sequence(self, node: yaml.SequenceNode, path: Path, depth: int) -> list[Any]:
+        lines, base, value = self.lines, self.base, self._value
+        direct = self.seen is None and depth < MAX_DEPTH  # see _mapping
+        result = []
+        append = result.append
+        for i, item in enumerate(node.value):
+            child = (*path, i)
+            lines[child] = item.start_mark.line + base
+            if direct and item.__class__ is _ScalarNode and item.tag == _STR:
+                append(item.value)
+            else:
+                append(value(item, child, depth + 1))
+        return result
+
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        lines, base, value = self.lines, self.base, self._value
+        # A plain text value is stored directly, skipping `_value`, when no alias
+        # check is needed and it is not nested too deeply.
+        direct = self.seen is None and depth < MAX_DEPTH
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not _ScalarNode:
                 self.problems.add(self.doc.file, self._line(key_node), _dotted(path),
                                   "a key must be a plain name")
                 continue
-            key = str(key_node.value)
+            key = key_node.value
             child = (*path, key)
             if key in result:
                 self.problems.add(self.doc.file, self._line(key_node), _dotted(child),
                                   f"duplicate key '{key}' (first given on line "
-                                  f"{self.doc.lines[child]}); remove one of them")
+                                  f"{lines[child]}); remove one of them")
                 continue
-            self.doc.lines[child] = self._line(key_node)
-            result[key] = self.build(value_node, child, depth + 1)
+            lines[child] = key_node.start_mark.line + base
+            if direct and value_node.__class__ is _ScalarNode and value_node.tag == _STR:
+                result[key] = value_node.value
+            else:
+                result[key] = value(value_node, child, depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
