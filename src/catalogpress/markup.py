@@ -170,7 +170,7 @@ class _CatalogMarkdown(Extension):
 # lookups made while rendering); reused while every lookup still gives the same answer.
 _Rendered = tuple[str, list[str], dict[str, "str | None"]]
 _CACHE: dict[tuple[str, str, int, tuple[tuple[str, str], ...]], _Rendered] = {}
-_CACHE_SIZE = 5000
+_CACHE_SIZE = 100_000  # texts; more than a catalog has, so a rebuild never misses
 
 
 def render_markdown(text: str, page_path: str, resolve: LinkResolver, top_level: int = 2,

@@ -79,7 +79,7 @@ def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | 
 # checked cleanly. The loader returns the very same document object for unchanged
 # text, so a preview rebuild does not check an unchanged catalog again.
 _CHECKED: dict[tuple[int, type], tuple[Any, Any, list[Reference], list[Problem]]] = {}
-_CHECKED_SIZE = 5000
+_CHECKED_SIZE = 100_000  # documents; more than a catalog has, so a rebuild never misses
 
 
 def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) -> T | None:
