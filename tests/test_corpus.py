@@ -108,6 +108,13 @@ CASES = [
                            "short_name: !!python/object/apply:os.system ['touch /tmp/cp-pwned']"),
          ("catalog.yaml:7: office.short_name: the tag '!!python/object/apply:os.system' is not "
           "allowed",)),
+    # A core tag on a value not written that way used to crash (!!int abc) or turn
+    # "yes" into false (!!bool yes).
+    Case("core-tag-on-wrong-value", sub("catalog.yaml", "short_name: OST", "short_name: !!int OST"),
+         ("catalog.yaml:7: office.short_name: the tag '!!int' does not fit this value; "
+          "remove it",)),
+    Case("bool-tag-on-yes", sub("catalog.yaml", "short_name: OST", "short_name: !!bool yes"),
+         ("catalog.yaml:7: office.short_name: the tag '!!bool' does not fit this value",)),
     Case("unknown-include-tag", sub("catalog.yaml", "short_name: OST", "short_name: !include x"),
          ("catalog.yaml:7: office.short_name: the tag '!include' is not allowed",)),
     Case("alias-bomb", write("rates.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\n"

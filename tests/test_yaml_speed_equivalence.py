@@ -131,8 +131,10 @@ SCALARS = ["NO", "yes", "on", "1.10", "0777", "2026-01-01", "22:30", "~", "null"
            "!!str 5", "!!int 7", "!!float 2", "!!bool true", "!!null ''", "[]", "{}",
            "[1, x, true]", "{a: 1, b: [c]}", "|\n  block\n",
            # mistakes, picked less often so that most generated documents load
-           "-", "!!seq 1.5", "!foo x", "!!binary aGk="]
-GOOD = SCALARS[:-4]
+           # (a core tag on a value not written its way, such as "!!seq 1.5", is now an
+           # error that the old builder did not report: see test_yamlfile)
+           "-", "!foo x", "!!binary aGk="]
+GOOD = SCALARS[:-3]
 
 
 def _random_yaml(rng: random.Random, depth: int, indent: str) -> str:

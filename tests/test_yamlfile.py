@@ -43,6 +43,20 @@ def test_python_tags_are_refused_without_running_anything():
                         "(only plain values, lists and 'name: value' lines)"]
 
 
+def test_core_tags_must_fit_how_the_value_is_written():
+    doc, problems = load("a: !!str 1.10\nb: !!int 12\nc: !!float 2\nd: !!seq [x]\n")
+    assert problems == []
+    assert doc.data == {"a": "1.10", "b": 12, "c": 2.0, "d": ["x"]}
+    for wrong in ("!!int abc", "!!float x", "!!bool yes", "!!null x", "!!seq 1.5", "!!map [1]",
+                  "!!int 1.5"):
+        doc, problems = load(f"top:\n  a: {wrong}\n")
+        tag = wrong.split()[0]
+        assert doc is None
+        assert problems == [f"x.yaml:2: top.a: the tag '{tag}' does not fit this value; remove "
+                            "it (a value's type comes from how it is written: 12, 1.5, true, "
+                            "or text)"], wrong
+
+
 def test_aliases_are_refused_so_alias_bombs_cannot_expand():
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n"
     _, problems = load(bomb)

@@ -25,6 +25,7 @@ MAX_BYTES = 40_000_000  # room for 10,000 services; stops runaway files early
 MAX_DEPTH = 40
 
 _STR = "tag:yaml.org,2002:str"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _ALLOWED_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -44,10 +45,16 @@ class _StrictResolver(yaml.resolver.BaseResolver):
         # composer calls it for every node (a quarter of a big file's parse time),
         # and this resolver has no path or wildcard resolvers, so the answer is the same.
         if kind is yaml.ScalarNode and implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
+            return _plain_tag(value)
         return _DEFAULT_TAGS[kind]
+
+
+def _plain_tag(value: str) -> str:
+    """The type of an untagged, unquoted scalar written as `value`."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
 
 
 _StrictResolver.add_implicit_resolver(
@@ -179,7 +186,7 @@ def decode_source(data: bytes, file: str, problems: Problems) -> str | None:
 
 
 _CACHE: dict[tuple[str, int, str], Doc] = {}
-_CACHE_SIZE = 5000  # documents; the live preview reparses only files that changed
+_CACHE_SIZE = 100_000  # documents, more than a catalog has: the preview reparses only changed files
 
 
 def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> Doc | None:
@@ -315,6 +322,15 @@ class _Builder:
             tag = tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.add(self.doc.file, self._line(node), _dotted(path), f"the tag '{tag}' "
                               "is not allowed (only plain values, lists and 'name: value' lines)")
+            return None
+        written = _plain_tag(node.value) if kind is _ScalarNode else _DEFAULT_TAGS[kind]
+        if tag != written and not (tag == _FLOAT and written == _INT):
+            # An explicit !!int, !!bool or !!seq on a value not written that way: the
+            # tag would turn "abc" into a crash and "yes" into false.
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.add(self.doc.file, self._line(node), _dotted(path), f"the tag "
+                              f"'{shown}' does not fit this value; remove it (a value's type "
+                              "comes from how it is written: 12, 1.5, true, or text)")
             return None
         if kind is _MappingNode:
             return self._mapping(node, path, depth)
