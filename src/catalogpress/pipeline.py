@@ -7,11 +7,15 @@ stops before writing if any stage found a mistake.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import os
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import jinja2
 
@@ -41,6 +45,29 @@ class Report:
     pdfs_printed: int = 0  # the rest came from the cache
     pdf_seconds: float = 0.0
     pdf_cpu: list[float] = field(default_factory=list)  # per printed document
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """Run without Python's cyclic garbage collector, as before if it was off.
+
+    A build makes hundreds of thousands of objects and next to no reference
+    cycles; the collector kept rescanning the loaded catalog (7% of a big build)
+    and found nothing. It runs again between the preview's rebuilds.
+    """
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+    return paused
 
 
 def default_as_of() -> dt.date:
@@ -80,6 +107,7 @@ def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[objec
             tuple(sorted(sources.images)), tuple(themes), templates_digest(themes))
 
 
+@_collector_paused
 def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
     """Everything a build does except printing PDFs and writing: templates can fail too."""
     site, problems = load_site(root, as_of or default_as_of())
@@ -111,6 +139,7 @@ def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Pa
     return make_environment(dirs), static_files(dirs)
 
 
+@_collector_paused
 def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, *,
           strict: bool = False, incremental: bool = False, search: bool = True,
           pdf: bool = True, cache: Path | None = None,
