@@ -34,13 +34,13 @@ from generate import generate  # noqa: E402
 OUR_RUN = r"""
 import time
 begun = time.perf_counter()
-import datetime, json, resource, sys
+import datetime, inspect, json, resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from catalogpress import pipeline
 root, out, mode = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 as_of = datetime.date.fromisoformat(sys.argv[5])
-options = pipeline.build.__code__.co_varnames
+options = inspect.signature(pipeline.build).parameters  # older commits lack some options
 kwargs = {}
 if "pdf" in options:
     kwargs["pdf"] = mode == "pdf"

@@ -7,15 +7,13 @@ stops before writing if any stage found a mistake.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
 import os
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 import jinja2
 
@@ -47,27 +45,22 @@ class Report:
     pdf_cpu: list[float] = field(default_factory=list)  # per printed document
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run without Python's cyclic garbage collector, then as before.
 
-
-def _collector_paused(function: Callable[P, R]) -> Callable[P, R]:
-    """Run without Python's cyclic garbage collector, as before if it was off.
-
-    A build makes hundreds of thousands of objects and next to no reference
-    cycles; the collector kept rescanning the loaded catalog (7% of a big build)
-    and found nothing. It runs again between the preview's rebuilds.
+    Loading, checking and rendering make hundreds of thousands of objects and
+    next to no reference cycles; the collector kept rescanning the loaded
+    catalog (7% of a big build) and found nothing. PDF printing runs with it on:
+    WeasyPrint does make cycles, and its workers inherit the setting.
     """
-    @functools.wraps(function)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        was_on = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if was_on:
-                gc.enable()
-    return paused
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def default_as_of() -> dt.date:
@@ -107,15 +100,15 @@ def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[objec
             tuple(sorted(sources.images)), tuple(themes), templates_digest(themes))
 
 
-@_collector_paused
 def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
     """Everything a build does except printing PDFs and writing: templates can fail too."""
-    site, problems = load_site(root, as_of or default_as_of())
-    _stop_on_warnings(problems, strict)
-    env, _ = load_theme(root, site)
-    specs = document_specs(site)
-    render_documents(site, env, specs)
-    render_site(site, env, links_by_page(specs))
+    with _collector_paused():
+        site, problems = load_site(root, as_of or default_as_of())
+        _stop_on_warnings(problems, strict)
+        env, _ = load_theme(root, site)
+        specs = document_specs(site)
+        render_documents(site, env, specs)
+        render_site(site, env, links_by_page(specs))
     return Report(warnings=problems.warnings)
 
 
@@ -139,7 +132,6 @@ def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Pa
     return make_environment(dirs), static_files(dirs)
 
 
-@_collector_paused
 def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, *,
           strict: bool = False, incremental: bool = False, search: bool = True,
           pdf: bool = True, cache: Path | None = None,
@@ -159,24 +151,26 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     output = (output or root / "site").resolve()
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
-    site, problems, sources = _load_site(root, as_of)
-    _stop_on_warnings(problems, strict)
-    env, copies = load_theme(root, site)
-    inputs = _inputs(sources, as_of, theme_dirs(root, site.settings.theme))
-    copies.update(_content_images(root))
-    report = Report(warnings=problems.warnings)
-    specs = document_specs(site) if pdf else []
-    documents = render_documents(site, env, specs)
-    # Every template runs before any printing, so a mistake stops the build at once.
-    outputs = render_site(site, env, links_by_page(specs) if pdf else None, inputs)
+    with _collector_paused():
+        site, problems, sources = _load_site(root, as_of)
+        _stop_on_warnings(problems, strict)
+        env, copies = load_theme(root, site)
+        inputs = _inputs(sources, as_of, theme_dirs(root, site.settings.theme))
+        copies.update(_content_images(root))
+        report = Report(warnings=problems.warnings)
+        specs = document_specs(site) if pdf else []
+        documents = render_documents(site, env, specs)
+        # Every template runs before any printing, so a mistake stops the build at once.
+        outputs = render_site(site, env, links_by_page(specs) if pdf else None, inputs)
     pdfs: list[Output] = []
     if pdf:
         printed = print_all(documents, _resources(root, site, copies),
                             PdfCache(cache or root / CACHE_FOLDER))
         _stop_on_warnings(Problems(printed.warnings), strict)
         # Again, now that each download link can tell its number of pages and size.
-        outputs, pdfs = render_site(site, env, links_by_page(specs, printed.sizes),
-                                       inputs), printed.outputs
+        with _collector_paused():
+            outputs = render_site(site, env, links_by_page(specs, printed.sizes), inputs)
+        pdfs = printed.outputs
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu

@@ -92,6 +92,9 @@ class Spec:
         return Invalid()
 
 
+_INVISIBLE = re.compile("[\u202e\u202d\u200b\u200e\u200f]")
+
+
 class Text(Spec):
     expected = "text"
 
@@ -105,7 +108,7 @@ class Text(Spec):
         text = value.strip()
         if not text:
             raise self.fail(path, ck, value, "must not be empty")
-        if any(ch in text for ch in "\u202e\u202d\u200b\u200e\u200f"):
+        if _INVISIBLE.search(text):
             raise self.fail(path, ck, value, "contains invisible direction or zero-width "
                             "characters (expected plain text); retype the text")
         return text
@@ -314,6 +317,7 @@ class Record(Spec):
                  ) -> None:
         self.cls = cls
         self.fields = {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
+        self.has_source = "src" in {f.name for f in dataclasses.fields(cls)}
         self.expected = "lines of the form 'name: value'"
         self.extra_check = extra_check
 
@@ -339,7 +343,7 @@ class Record(Spec):
                 ok = False
         if not ok:
             raise Invalid()
-        if "src" in {f.name for f in dataclasses.fields(self.cls)}:
+        if self.has_source:
             args["src"] = Source(ck.doc.file, ck.doc.line(path))
         record = self.cls(**args)
         if self.extra_check:

@@ -7,6 +7,7 @@ Nothing is written; `catalogpress check` stops after this stage.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -82,6 +83,11 @@ _CHECKED: dict[tuple[int, type], tuple[Any, Any, list[Reference], list[Problem]]
 _CHECKED_SIZE = 100_000  # documents; more than a catalog has, so a rebuild never misses
 
 
+@functools.cache
+def _record(cls: type) -> Record:
+    return Record(cls)
+
+
 def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) -> T | None:
     if doc is None:
         return None
@@ -93,7 +99,7 @@ def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) ->
         return result
     found, doc_refs = Problems(), []
     try:
-        result = Record(cls).check(doc.data, (), Checker(doc, found, doc_refs))
+        result = _record(cls).check(doc.data, (), Checker(doc, found, doc_refs))
     except Invalid:
         result = None
     refs.extend(doc_refs)
