@@ -136,7 +136,7 @@ def bench_in_process(root: Path, edits: int) -> None:
 
     out = root.parent / "preview"
     started = time.perf_counter()
-    build(root, out, None, incremental=True, search=False)
+    build(root, out, None, incremental=True, search=False, pdf=False)  # as the preview does
     print(f"  first preview build (in process, cold caches): "
           f"{time.perf_counter() - started:.2f} s")
     service = sorted((root / "content" / "services").glob("*.md"))[0]
@@ -145,14 +145,14 @@ def bench_in_process(root: Path, edits: int) -> None:
         with service.open("a") as file:
             file.write(f"\nIn-process edit {i}.\n")
         started = time.perf_counter()
-        report = build(root, out, None, incremental=True, search=False)
+        report = build(root, out, None, incremental=True, search=False, pdf=False)
         times.append(time.perf_counter() - started)
         changed.append(len(report.changed))
     print(f"  incremental rebuild after one markdown edit: {summary(times)}; files rewritten "
           f"per edit: {max(changed)} of {report.files}")
     started = time.perf_counter()
-    build(root, root.parent / "full", None)
-    print(f"  full `build` (atomic swap, search index), warm: "
+    build(root, root.parent / "full", None, pdf=False)
+    print(f"  full `build` (atomic swap, search index, no PDFs), warm: "
           f"{time.perf_counter() - started:.2f} s")
 
 
