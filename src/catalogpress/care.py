@@ -77,7 +77,7 @@ def _escape(text: str) -> str:
 def _fold(line: str) -> str:
     """Fold content lines longer than 75 octets (RFC 5545 section 3.1)."""
     data = line.encode("utf-8")
-    parts = []
+    parts: list[str] = []
     while len(data) > 75:
         cut = 75 if not parts else 74
         while cut > 0 and (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character

@@ -10,6 +10,7 @@ editing one overview re-renders only the pages that show it.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import posixpath
 import traceback
@@ -138,7 +139,8 @@ def render_site(site: Site, env: jinja2.Environment,
     if problems:
         raise SiteError(sorted(set(problems)))
     outputs = [Output(path, page) for path, page in zip(paths, pages, strict=True)]
-    outputs += [Output(s.csv_path, reuse(s.csv_path, (), lambda s=s: rates_csv(s.sheet, site)))
+    outputs += [Output(s.csv_path, reuse(s.csv_path, (), functools.partial(rates_csv, s.sheet,
+                                                                          site)))
                 for s in site.sheets]
     outputs.append(Output("sitemap.xml", reuse("sitemap.xml", (), lambda: sitemap(site, specs))))
     outputs += reuse("extras", (), lambda: extras.extra_outputs(site))

@@ -7,7 +7,6 @@ Nothing is written; `catalogpress check` stops after this stage.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -83,9 +82,14 @@ _CHECKED: dict[tuple[int, type], tuple[Any, Any, list[Reference], list[Problem]]
 _CHECKED_SIZE = 100_000  # documents; more than a catalog has, so a rebuild never misses
 
 
-@functools.cache
+_RECORDS: dict[type, Record] = {}
+
+
 def _record(cls: type) -> Record:
-    return Record(cls)
+    """One Record per kind of document: making one reads the dataclass's fields."""
+    if cls not in _RECORDS:
+        _RECORDS[cls] = Record(cls)
+    return _RECORDS[cls]
 
 
 def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) -> T | None:
@@ -95,9 +99,10 @@ def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) ->
     if remembered is not None and remembered[0] is doc:
         refs.extend(remembered[2])
         problems.items.extend(remembered[3])
-        result: T = remembered[1]
-        return result
-    found, doc_refs = Problems(), []
+        remembered_result: T = remembered[1]
+        return remembered_result
+    found, doc_refs = Problems(), list[Reference]()
+    result: T | None
     try:
         result = _record(cls).check(doc.data, (), Checker(doc, found, doc_refs))
     except Invalid:

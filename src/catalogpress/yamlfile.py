@@ -308,7 +308,7 @@ class _Builder:
         if self.seen is not None:
             if id(node) in self.seen:  # an alias: the same node reached twice
                 raise _AliasUsed(yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset,
-                                           0, None, None))
+                                           0, None, 0))
             self.seen.add(id(node))
         kind = node.__class__
         tag = node.tag
@@ -341,7 +341,7 @@ class _Builder:
     def _sequence(self, node: yaml.SequenceNode, path: Path, depth: int) -> list[Any]:
         lines, base, value = self.lines, self.base, self._value
         direct = self.seen is None and depth < MAX_DEPTH  # see _mapping
-        result = []
+        result: list[Any] = []
         append = result.append
         for i, item in enumerate(node.value):
             child = (*path, i)
