@@ -18,7 +18,7 @@ import yaml
 
 from catalogpress import yamlfile
 from catalogpress.errors import Problems
-from catalogpress.yamlfile import MAX_DEPTH, Doc, _dotted, load_yaml
+from catalogpress.yamlfile import MAX_DEPTH, Doc, dotted, load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ class _ReferenceBuilder:
                                                 0, None, None))  # type: ignore[arg-type]
         self.seen.add(id(node))
         self.doc.lines.setdefault(path, self._line(node))
-        where = _dotted(path)
+        where = dotted(path)
         if depth > MAX_DEPTH:
             self.problems.add(self.doc.file, self._line(node), where,
                               f"nested too deeply (more than {MAX_DEPTH} levels)")
@@ -60,7 +60,7 @@ class _ReferenceBuilder:
                 key = str(key_node.value)
                 child = (*path, key)
                 if key in result:
-                    self.problems.add(self.doc.file, self._line(key_node), _dotted(child),
+                    self.problems.add(self.doc.file, self._line(key_node), dotted(child),
                                       f"duplicate key '{key}' (first given on line "
                                       f"{self.doc.lines[child]}); remove one of them")
                     continue

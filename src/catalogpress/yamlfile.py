@@ -315,12 +315,12 @@ class _Builder:
         if kind is _ScalarNode and tag == _STR and depth <= MAX_DEPTH:
             return node.value
         if depth > MAX_DEPTH:
-            self.problems.add(self.doc.file, self._line(node), _dotted(path),
+            self.problems.add(self.doc.file, self._line(node), dotted(path),
                               f"nested too deeply (more than {MAX_DEPTH} levels)")
             return None
         if tag not in _ALLOWED_TAGS:
             tag = tag.replace("tag:yaml.org,2002:", "!!")
-            self.problems.add(self.doc.file, self._line(node), _dotted(path), f"the tag '{tag}' "
+            self.problems.add(self.doc.file, self._line(node), dotted(path), f"the tag '{tag}' "
                               "is not allowed (only plain values, lists and 'name: value' lines)")
             return None
         written = _plain_tag(node.value) if kind is _ScalarNode else _DEFAULT_TAGS[kind]
@@ -328,7 +328,7 @@ class _Builder:
             # An explicit !!int, !!bool or !!seq on a value not written that way: the
             # tag would turn "abc" into a crash and "yes" into false.
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            self.problems.add(self.doc.file, self._line(node), _dotted(path), f"the tag "
+            self.problems.add(self.doc.file, self._line(node), dotted(path), f"the tag "
                               f"'{shown}' does not fit this value; remove it (a value's type "
                               "comes from how it is written: 12, 1.5, true, or text)")
             return None
@@ -360,13 +360,13 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not _ScalarNode:
-                self.problems.add(self.doc.file, self._line(key_node), _dotted(path),
+                self.problems.add(self.doc.file, self._line(key_node), dotted(path),
                                   "a key must be a plain name")
                 continue
             key = key_node.value
             child = (*path, key)
             if key in result:
-                self.problems.add(self.doc.file, self._line(key_node), _dotted(child),
+                self.problems.add(self.doc.file, self._line(key_node), dotted(child),
                                   f"duplicate key '{key}' (first given on line "
                                   f"{lines[child]}); remove one of them")
                 continue
@@ -391,11 +391,9 @@ class _Builder:
         return float(text)
 
 
-def _dotted(path: Path) -> str:
+def dotted(path: Path) -> str:
+    """A field path as people read it: services[2].versions[0].status."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
-
-
-dotted = _dotted
