@@ -85,7 +85,8 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(money=format_money, longdate=format_date, percent=format_percent)
+    env.filters.update(money=format_money, longdate=format_date, percent=format_percent,
+                       money_change=format_money_change, percent_change=format_percent_change)
     return env
 
 
@@ -114,6 +115,20 @@ def format_money(amount: Decimal) -> str:
 
 def format_percent(value: Decimal) -> str:
     return f"{value.normalize():f}%"
+
+
+def _sign(value: Decimal) -> str:
+    return "+" if value > 0 else ("\u2212" if value < 0 else "")  # a real minus sign
+
+
+def format_money_change(value: Decimal | None) -> str:
+    """+$1.25, −$0.50, $0.00, or a dash when there is nothing to compare."""
+    return "\u2014" if value is None else _sign(value) + format_money(abs(value))
+
+
+def format_percent_change(value: Decimal | None) -> str:
+    """+4.2%, −1.5%, 0%, or a dash when there is nothing to compare."""
+    return "\u2014" if value is None else f"{_sign(value)}{abs(value)}%"
 
 
 def format_date(value: dt.date) -> str:
