@@ -1,4 +1,5 @@
-"""Big catalogs render their markdown and pages in forked workers: same bytes, same errors."""
+"""Big catalogs load, render their markdown and render their pages in forked workers:
+same bytes, same errors."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress import workers
+from catalogpress import load, workers
+from catalogpress.errors import Problems
 
 from .conftest import REPO, SAMPLE_AS_OF
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
-SERVICES = 200  # enough pages and bodies that both stages fork (workers.MIN_ITEMS)
+SERVICES = 200  # enough pages and bodies that every stage forks (workers.MIN_ITEMS)
 
 
 def build(root: Path, out: Path, worker_count: int) -> subprocess.CompletedProcess[str]:
@@ -35,6 +37,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def big_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = generate(SERVICES, tmp_path_factory.mktemp("big") / "catalog")
     assert len(list((root / "content" / "services").glob("*.md"))) >= workers.MIN_ITEMS
+    assert len((root / "catalog.yaml").read_text()) >= load.BIG_FILE
     return root
 
 
@@ -77,3 +80,56 @@ def test_mistakes_found_in_workers_are_all_reported(big_catalog: Path, tmp_path:
     assert "themes/default/templates/service.html:2" in result.stderr
     assert "no_such_field" in result.stderr
     assert tree(tmp_path / "site") == previous
+
+
+def test_mistakes_in_every_source_loaded_in_parallel_are_reported(big_catalog: Path,
+                                                                  tmp_path: Path) -> None:
+    """catalog.yaml parses in a worker while rates.yaml and content/ load here."""
+    broken = tmp_path / "broken"
+    subprocess.run(["cp", "-r", str(big_catalog), str(broken)], check=True)
+    catalog = (broken / "catalog.yaml").read_text().splitlines()
+    first_key = next(i for i, line in enumerate(catalog) if line.startswith("site:"))
+    catalog.insert(first_key, "site: again")
+    (broken / "catalog.yaml").write_text("\n".join(catalog) + "\n")
+    (broken / "rates.yaml").write_text((broken / "rates.yaml").read_text() + "oops: [\n")
+    rates_lines = len((broken / "rates.yaml").read_text().splitlines())
+    result = build(broken, tmp_path / "site", 2)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"catalog.yaml:{first_key + 2}: site: duplicate key 'site' (first given on line " \
+           f"{first_key + 1})" in result.stderr
+    assert f"rates.yaml:{rates_lines + 1}: YAML syntax error" in result.stderr
+    assert result.stderr.index("catalog.yaml:") < result.stderr.index("rates.yaml:")
+
+
+def test_catalog_parsed_in_a_worker_is_reused_by_the_next_load(
+        big_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild in one process (the benchmark, `build` twice) must not parse it again:
+    later stages tell unchanged sources by the loaded document's identity."""
+    parsed_in: list[int] = []
+
+    def spy(job, count, meanwhile=None, min_items=workers.MIN_ITEMS):  # type: ignore[no-untyped-def]
+        results = workers.fork_map(lambda i: (os.getpid(), job(i)), count, meanwhile, min_items)
+        parsed_in.extend(pid for pid, _ in results)
+        return [result for _, result in results]
+
+    monkeypatch.setattr(load, "fork_map", spy)
+    monkeypatch.setenv("CATALOGPRESS_WORKERS", "2")
+    problems = Problems()
+    first = load.load_sources(big_catalog, problems)
+    again = load.load_sources(big_catalog, problems)
+    assert problems.items == []
+    assert len(parsed_in) == 1 and parsed_in[0] != os.getpid(), "parsed here, or twice"
+    assert first.catalog is not None and again.catalog is first.catalog
+    assert first.catalog.data["services"][0]["id"]
+    assert first.catalog.line(("services", 0, "id")) > 1
+
+
+def test_meanwhile_runs_here_while_workers_work() -> None:
+    parent, ran = os.getpid(), []
+    results = workers.fork_map(lambda i: (i * i, os.getpid()), 200,
+                               lambda: ran.append(os.getpid()))
+    assert [square for square, _ in results] == [i * i for i in range(200)]
+    assert ran == [parent]
+    if workers.worker_count() > 1:
+        assert {pid for _, pid in results} - {parent}, "no worker did any of the work"

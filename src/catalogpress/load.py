@@ -8,14 +8,17 @@ reports files that cannot be read at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems
 from .schema import SLUG_RE
-from .yamlfile import Doc, decode_source, load_yaml
+from .workers import fork_map
+from .yamlfile import Doc, decode_source, load_yaml, loaded_before, remember
 
 CONTENT_KINDS = ("services", "slas", "pages")
+BIG_FILE = 500_000  # characters: a catalog.yaml this big parses in a worker process
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
@@ -43,13 +46,43 @@ class Sources:
 
 def load_sources(root: Path, problems: Problems) -> Sources:
     root = root.resolve()
-    sources = Sources(root, _load_yaml_file(root, "catalog.yaml", problems),
-                      _load_yaml_file(root, "rates.yaml", problems))
+    sources = Sources(root, None, None)
+    later = Problems()  # reported after catalog.yaml's, as if loaded one after the other
+
+    def load_the_rest() -> None:
+        sources.rates = _load_yaml_file(root, "rates.yaml", later)
+        _load_content(root, sources, later)
+
+    sources.catalog = _load_catalog(root, problems, load_the_rest)
+    problems.extend(later)
+    return sources
+
+
+def _load_catalog(root: Path, problems: Problems, meanwhile: Callable[[], None]) -> Doc | None:
+    """catalog.yaml, running `meanwhile` alongside: a big catalog not loaded before in
+    this process is parsed in a worker process while the other sources load here."""
+    text = _read_yaml_text(root, "catalog.yaml", problems)
+    if text is None or len(text) < BIG_FILE or loaded_before(text, "catalog.yaml"):
+        meanwhile()
+        return _parse_yaml_file(text, "catalog.yaml", problems) if text is not None else None
+
+    def parse(_: int) -> tuple[Doc | None, Problems]:
+        found = Problems()
+        return _parse_yaml_file(text, "catalog.yaml", found), found
+
+    [(doc, found)] = fork_map(parse, 1, meanwhile, min_items=1)
+    problems.extend(found)
+    if doc is not None and not found.items:
+        remember(doc, text)  # as if parsed here, so that a rebuild reuses it
+    return doc
+
+
+def _load_content(root: Path, sources: Sources, problems: Problems) -> None:
     content = root / "content"
     if not content.is_dir():
         problems.add("content/", 0, "", "the content folder is missing (expected content/ with "
                      "services/, slas/ and pages/)")
-        return sources
+        return
     for path in sorted(content.rglob("*")):
         rel = path.relative_to(root).as_posix()
         if path.is_symlink() and not _inside(path, root):
@@ -59,7 +92,6 @@ def load_sources(root: Path, problems: Problems) -> Sources:
         if path.is_dir():
             continue
         _load_content_file(root, path, rel, sources, problems)
-    return sources
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -71,6 +103,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _load_yaml_file(root: Path, name: str, problems: Problems) -> Doc | None:
+    text = _read_yaml_text(root, name, problems)
+    return _parse_yaml_file(text, name, problems) if text is not None else None
+
+
+def _read_yaml_text(root: Path, name: str, problems: Problems) -> str | None:
     path = root / name
     if not path.is_file():
         problems.add(name, 0, "", f"{name} is missing (expected it in {root})")
@@ -78,9 +115,10 @@ def _load_yaml_file(root: Path, name: str, problems: Problems) -> Doc | None:
     if not _inside(path, root):
         problems.add(name, 0, "", "this file links outside the project")
         return None
-    text = decode_source(path.read_bytes(), name, problems)
-    if text is None:
-        return None
+    return decode_source(path.read_bytes(), name, problems)
+
+
+def _parse_yaml_file(text: str, name: str, problems: Problems) -> Doc | None:
     doc = load_yaml(text, name, problems)
     if doc is not None and doc.data is None:
         problems.add(name, 1, "", f"{name} is empty (expected 'name: value' lines; see "

@@ -183,9 +183,11 @@ def render_markdown(text: str, page_path: str, resolve: LinkResolver, top_level:
 
 
 def render_many(texts: Sequence[tuple[str, str, int]], resolve: LinkResolver,
-                abbreviations: Mapping[str, str] | None = None) -> list[tuple[str, list[str]]]:
+                abbreviations: Mapping[str, str] | None = None,
+                meanwhile: Callable[[], object] | None = None) -> list[tuple[str, list[str]]]:
     """render_markdown for each (text, page path, top level), in worker processes when
-    many texts changed since they were last rendered (a first build of a big catalog)."""
+    many texts changed since they were last rendered (a first build of a big catalog).
+    `meanwhile` runs in this process while they render (see workers.fork_map)."""
     abbreviated = tuple(sorted((abbreviations or {}).items()))
     keys = [(text, page_path, top_level, abbreviated) for text, page_path, top_level in texts]
     found: list[_Rendered | None] = []
@@ -194,7 +196,7 @@ def render_many(texts: Sequence[tuple[str, str, int]], resolve: LinkResolver,
         found.append(cached if cached is not None and all(
             resolve(t) == r for t, r in cached[2].items()) else None)
     missing = [i for i, entry in enumerate(found) if entry is None]
-    fresh = fork_map(lambda n: _render(keys[missing[n]], resolve), len(missing))
+    fresh = fork_map(lambda n: _render(keys[missing[n]], resolve), len(missing), meanwhile)
     for i, entry in zip(missing, fresh, strict=True):
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))

@@ -157,4 +157,6 @@ def catalog_schema(site: Site) -> dict[str, Any]:
 
 
 def dump(data: object) -> bytes:
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    # Compact: indenting switches json to its pure-Python encoder, which took a
+    # third of a second on a 1,000-service catalog; browsers and jq indent it anyway.
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

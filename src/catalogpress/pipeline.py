@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +28,8 @@ from .plain import check_plain_language
 from .render import Output, render_site
 from .search import search_index
 from .site import Site, build_site
-from .theme import make_environment, static_files, templates_digest, theme_dirs
-from .validate import validate
+from .theme import compile_ahead, make_environment, static_files, templates_digest, theme_dirs
+from .validate import Checked, validate
 
 
 @dataclass
@@ -77,14 +77,21 @@ def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
     return site, problems
 
 
-def _load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems, Sources]:
+def _load_site(root: Path, as_of: dt.date, meanwhile: Callable[[Checked], object] | None = None,
+               ) -> tuple[Site, Problems, Sources]:
+    """`meanwhile` gets the checked sources while markdown renders in worker processes."""
     problems = Problems()
     sources = load_sources(root, problems)
     checked = validate(sources, as_of, problems)
     problems.raise_if_errors()
     assert checked is not None  # validate returns None only alongside errors
-    check_plain_language(checked, problems)  # warnings only
-    site = build_site(checked, set(sources.images), as_of, problems)
+
+    def while_markdown_renders() -> None:
+        check_plain_language(checked, problems)  # warnings only
+        if meanwhile is not None:
+            meanwhile(checked)
+
+    site = build_site(checked, set(sources.images), as_of, problems, while_markdown_renders)
     problems.raise_if_errors()
     return site, problems, sources
 
@@ -132,6 +139,14 @@ def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Pa
     return make_environment(dirs), static_files(dirs)
 
 
+def _compile_theme(root: Path, theme: str, pdf: bool) -> None:
+    """Compile the templates ahead (see theme.compile_ahead); a missing theme is
+    reported later, with the rest of the build's problems."""
+    dirs = theme_dirs(root, theme)
+    if dirs:
+        compile_ahead(make_environment(dirs), pdf)
+
+
 def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, *,
           strict: bool = False, incremental: bool = False, search: bool = True,
           pdf: bool = True, cache: Path | None = None,
@@ -152,7 +167,8 @@ def build(root: Path, output: Path | None = None, as_of: dt.date | None = None, 
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
     with _collector_paused():
-        site, problems, sources = _load_site(root, as_of)
+        site, problems, sources = _load_site(
+            root, as_of, lambda checked: _compile_theme(root, checked.catalog.site.theme, pdf))
         _stop_on_warnings(problems, strict)
         env, copies = load_theme(root, site)
         inputs = _inputs(sources, as_of, theme_dirs(root, site.settings.theme))

@@ -129,26 +129,32 @@ def render_site(site: Site, env: jinja2.Environment,
         finally:
             record_body_reads(None)
 
+    data_files: list[Output] = []
+
+    def make_data_files() -> None:  # while the pages render
+        data_files.extend(Output(s.csv_path, reuse(s.csv_path, (), functools.partial(
+            rates_csv, s.sheet, site))) for s in site.sheets)
+        data_files.append(Output("sitemap.xml", reuse("sitemap.xml", (),
+                                                      lambda: sitemap(site, specs))))
+        data_files.extend(reuse("extras", (), lambda: extras.extra_outputs(site)))
+        try:
+            data_files.append(Output("feed.xml", reuse("feed.xml", (), lambda: env.get_template(
+                "feed.xml").render(site=site, base=site.settings.base_url.rstrip("/") + "/",
+                                   ).encode("utf-8"))))
+        except jinja2.TemplateError as exc:
+            problems.append(template_problem(exc, "feed.xml", "feed.xml"))
+
     problems: list[Problem] = []
-    for i, (result, read) in zip(missing, fork_map(render_missing, len(missing)),
-                                  strict=True):
+    rendered = fork_map(render_missing, len(missing), make_data_files)
+    for i, (result, read) in zip(missing, rendered, strict=True):
         if isinstance(result, Problem):
             problems.append(result)
         else:
             pages[i] = reuse.keep(paths[i], offered[i], read, result)
     if problems:
         raise SiteError(sorted(set(problems)))
-    outputs = [Output(path, page) for path, page in zip(paths, pages, strict=True)]
-    outputs += [Output(s.csv_path, reuse(s.csv_path, (), functools.partial(rates_csv, s.sheet,
-                                                                          site)))
-                for s in site.sheets]
-    outputs.append(Output("sitemap.xml", reuse("sitemap.xml", (), lambda: sitemap(site, specs))))
-    outputs += reuse("extras", (), lambda: extras.extra_outputs(site))
-    outputs.append(Output("feed.xml", reuse("feed.xml", (), lambda: env.get_template(
-        "feed.xml").render(site=site, base=site.settings.base_url.rstrip("/") + "/",
-                           ).encode("utf-8"))))
     _Memo.outputs = reuse.kept
-    return outputs
+    return [Output(path, page) for path, page in zip(paths, pages, strict=True)] + data_files
 
 
 class _Reuse:

@@ -7,6 +7,7 @@ owner, rendered overview) and decides every page's address. Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -248,7 +249,9 @@ class _Links:
         return None
 
 
-def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Problems) -> Site:
+def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Problems,
+               meanwhile: Callable[[], object] | None = None) -> Site:
+    """The Site model; `meanwhile` runs while the markdown renders (see workers.fork_map)."""
     links = _Links(checked, images)
     catalog = checked.catalog
 
@@ -260,7 +263,8 @@ def build_site(checked: Checked, images: set[str], as_of: dt.date, problems: Pro
     docs += [(checked.overviews[s.id], f"services/{s.id}/", 3) for s in catalog.services
              if s.id in checked.overviews]
     docs += [(checked.glossary, "glossary/", 2)] if checked.glossary else []
-    rendered = render_many([(d.file.body, path, top) for d, path, top in docs], links, acronyms)
+    rendered = render_many([(d.file.body, path, top) for d, path, top in docs], links, acronyms,
+                           meanwhile)
     bodies: dict[str, str] = {}
     for (doc, path, _), (body, broken) in zip(docs, rendered, strict=True):
         bodies[path] = body

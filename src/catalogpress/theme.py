@@ -60,6 +60,22 @@ def make_environment(dirs: list[Path]) -> jinja2.Environment:
     return _ENVIRONMENTS[key]
 
 
+def compile_ahead(env: jinja2.Environment, pdf: bool) -> None:
+    """Compile the theme's templates now, so forked workers inherit them compiled
+    instead of each compiling its own copy (a third of a second per worker).
+
+    A template that does not compile is left for the page that uses it to report,
+    with the page's name; unused broken templates stay harmless, as before.
+    """
+    for name in env.list_templates(extensions=("html", "xml")):
+        if name.startswith(f"{BUILTIN_NAME}/") or (not pdf and name.startswith("pdf/")):
+            continue
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+
+
 def templates_digest(dirs: list[Path]) -> bytes:
     """A digest of every template a page could use: a page rendered with others is stale."""
     digest = hashlib.blake2b(digest_size=16)

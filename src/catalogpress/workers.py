@@ -37,16 +37,26 @@ def worker_count() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def fork_map(job: Callable[[int], T], count: int) -> list[T]:
+def fork_map(job: Callable[[int], T], count: int,
+             meanwhile: Callable[[], object] | None = None,
+             min_items: int = MIN_ITEMS) -> list[T]:
     """[job(0), ..., job(count - 1)], in forked workers when that is worth it.
 
     `job` must return picklable results and report failures as values, not
     exceptions, so that a mistake on one page does not hide the others.
+    `meanwhile`, if given, runs in this process while the workers work (or after
+    the jobs, without workers): work that does not feed the jobs, so that this
+    process does not sit idle waiting for them. `min_items`: fewer jobs than this
+    run here, as a pool would cost more than it saves (a caller with a few big
+    jobs lowers it).
     """
     workers = worker_count()
-    if (count < MIN_ITEMS or workers < 2 or threading.active_count() > 1
+    if (count < min_items or workers < 2 or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return [job(i) for i in range(count)]
+        results = [job(i) for i in range(count)]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     global _job
     _job = job
     # Keep the collector out of what the workers inherit: a collection in a worker
@@ -57,8 +67,11 @@ def fork_map(job: Callable[[int], T], count: int) -> list[T]:
     # a thousand light service pages) is shared out rather than left to one worker.
     chunks = [range(start, count, workers * 4) for start in range(min(count, workers * 4))]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run, chunks, chunksize=1)
+        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+            pending = pool.map_async(_run, chunks, chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            parts = pending.get()
     finally:
         gc.unfreeze()
         _job = None

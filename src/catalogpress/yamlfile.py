@@ -26,15 +26,8 @@ MAX_DEPTH = 40
 
 _STR = "tag:yaml.org,2002:str"
 _INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_ALLOWED_TAGS = {
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:map",
-}
+_ALLOWED_TAGS = {_STR, _INT, _FLOAT} | {f"tag:yaml.org,2002:{name}"
+                                       for name in ("bool", "null", "seq", "map")}
 
 
 class _StrictResolver(yaml.resolver.BaseResolver):
@@ -196,8 +189,7 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
     that changes one file does not parse the others again (PyYAML is slow).
     Callers must treat the returned document as read-only.
     """
-    key = (file, first_line, text)
-    cached = _CACHE.get(key)
+    cached = loaded_before(text, file, first_line)
     if cached is not None:
         return cached
     # Parsing allocates hundreds of thousands of nodes and values but no cycles,
@@ -213,10 +205,20 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
         if collecting:
             gc.enable()
     if doc is not None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = doc
+        remember(doc, text, first_line)
     return doc
+
+
+def loaded_before(text: str, file: str, first_line: int = 1) -> Doc | None:
+    """The document load_yaml made from this very text, if it still has it."""
+    return _CACHE.get((file, first_line, text))
+
+
+def remember(doc: Doc, text: str, first_line: int = 1) -> None:
+    """Keep `doc`, loaded cleanly from `text` (here or in a worker), for load_yaml."""
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[(doc.file, first_line, text)] = doc
 
 
 def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Doc | None:
