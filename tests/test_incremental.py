@@ -78,6 +78,8 @@ EDITS: list[tuple[str, Callable[[Scratch], None], set[str] | None]] = [
      lambda s: s.write("themes/default/templates/page.html",
                        '{% extends "default/page.html" %}\n{% block main %}<p>Local.</p>'
                        "{{ super() }}{% endblock %}\n"), None),
+    ("that template again, same size (a new environment, not a stale compiled one)",
+     lambda s: s.replace("themes/default/templates/page.html", "Local.", "Other."), None),
 ]
 
 

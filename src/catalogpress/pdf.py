@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from .errors import Problem, SiteError
 from .pdfcache import PdfCache, cache_key
@@ -105,6 +104,8 @@ def _fetcher_class() -> type:
                 source = res.files.get(unquote(urlsplit(url[len(res.base):]).path))
                 path = Path(source) if source else None
             elif parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+                from urllib.request import url2pathname  # slow to import; PDFs only
+
                 path = Path(url2pathname(parts.path))
             else:
                 return None  # the network, or any other scheme

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import posixpath
 import traceback
@@ -18,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -237,7 +237,7 @@ def rates_csv(sheet: Any, site: Site) -> bytes:
 def sitemap(site: Site, specs: list[PageSpec]) -> bytes:
     base = site.settings.base_url.rstrip("/") + "/"
     urls = sorted({posixpath.join(base, s.path) for s in specs if s.filename == "index.html"})
-    body = "".join(f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    body = "".join(f"  <url><loc>{html.escape(u, quote=False)}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n").encode()

@@ -8,7 +8,6 @@ example) can be added with their text, so search finds them too.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import io
@@ -44,6 +43,8 @@ def search_index(outputs: Iterable[Output], language: str,
                  records: Iterable[Record] = ()) -> list[Output]:
     """Index every HTML page, every PDF (by its text) and `records`; return the index
     files under pagefind/."""
+    import asyncio  # here, so that builds without search (the preview) do not load it
+
     outputs = list(outputs)
     pages = [o for o in outputs if o.path.endswith(".html") and o.path not in NOT_INDEXED]
     records = [*pdf_records(outputs), *records]
