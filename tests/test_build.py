@@ -77,6 +77,21 @@ def test_template_typo_names_template_and_line(scratch):
     assert "nmae" in problem
 
 
+def test_feed_template_typo_is_reported_with_the_pages_mistakes(scratch):
+    """The feed renders while the pages do; its mistake joins theirs instead of crashing."""
+    scratch.write("themes/default/templates/feed.xml", "<feed>\n{{ site.no_such_thing }}\n")
+    scratch.write("themes/default/templates/category.html",
+                  '{% extends "default/category.html" %}\n'
+                  "{% block main %}\n<h1>{{ category.category.nmae }}</h1>\n{% endblock %}\n")
+    with pytest.raises(SiteError) as info:
+        build(scratch.root, scratch.root / "site", MINIMAL_AS_OF, pdf=False)
+    problems = [str(p) for p in info.value.problems]
+    assert any(p.startswith("themes/default/templates/feed.xml:2: template error while making "
+                            "feed.xml:") and "no_such_thing" in p for p in problems), problems
+    assert any(p.startswith("themes/default/templates/category.html:3:") for p in problems)
+    assert not (scratch.root / "site").exists()
+
+
 def test_site_template_overrides_one_template(scratch, tmp_path):
     scratch.write("themes/default/templates/404.html",
                   '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>'

@@ -129,6 +129,7 @@ def render_site(site: Site, env: jinja2.Environment,
         finally:
             record_body_reads(None)
 
+    problems: list[Problem] = []
     data_files: list[Output] = []
 
     def make_data_files() -> None:  # while the pages render
@@ -144,7 +145,6 @@ def render_site(site: Site, env: jinja2.Environment,
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, "feed.xml", "feed.xml"))
 
-    problems: list[Problem] = []
     rendered = fork_map(render_missing, len(missing), make_data_files)
     for i, (result, read) in zip(missing, rendered, strict=True):
         if isinstance(result, Problem):

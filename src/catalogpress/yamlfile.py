@@ -189,8 +189,7 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
     that changes one file does not parse the others again (PyYAML is slow).
     Callers must treat the returned document as read-only.
     """
-    cached = loaded_before(text, file, first_line)
-    if cached is not None:
+    if (cached := loaded_before(text, file, first_line)) is not None:
         return cached
     # Parsing allocates hundreds of thousands of nodes and values but no cycles,
     # so the cyclic collector would only rescan them (half of a big file's load
@@ -204,9 +203,7 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
     finally:
         if collecting:
             gc.enable()
-    if doc is not None:
-        remember(doc, text, first_line)
-    return doc
+    return remember(doc, text, first_line) if doc is not None else None
 
 
 def loaded_before(text: str, file: str, first_line: int = 1) -> Doc | None:
@@ -214,11 +211,12 @@ def loaded_before(text: str, file: str, first_line: int = 1) -> Doc | None:
     return _CACHE.get((file, first_line, text))
 
 
-def remember(doc: Doc, text: str, first_line: int = 1) -> None:
+def remember(doc: Doc, text: str, first_line: int = 1) -> Doc:
     """Keep `doc`, loaded cleanly from `text` (here or in a worker), for load_yaml."""
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[(doc.file, first_line, text)] = doc
+    return doc
 
 
 def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Doc | None:
