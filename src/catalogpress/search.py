@@ -11,8 +11,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import re
 import tempfile
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -109,8 +111,42 @@ async def _index(pages: list[Output], language: str,
             # so). The index goes to this private folder and is read back instead.
             written = root / ".pagefind-index"
             await index.write_files(output_path=str(written))
-        return [(path.relative_to(written).as_posix(), path.read_bytes())
-                for path in sorted(written.rglob("*")) if path.is_file()]
+            # Pagefind answers before it has finished writing (files are still empty or
+            # growing then), and closing the service stops it mid-write: a loaded
+            # machine published a cut-short wasm file. So the service stays up until
+            # the files are whole.
+            files = await _finished_files(written)
+        return files
+
+
+async def _finished_files(folder: Path, patience: float = 60.0) -> list[tuple[str, bytes]]:
+    """The files under `folder` once complete: no file empty, every gzipped index
+    file whole (its trailer holds a checksum and length), the entry file readable
+    JSON, and nothing changed since the last look a tenth of a second earlier."""
+    import asyncio
+
+    deadline, previous = time.monotonic() + patience, None
+    while True:
+        files = [(path.relative_to(folder).as_posix(), path.read_bytes())
+                 for path in sorted(folder.rglob("*")) if path.is_file()]
+        if files == previous and all(data and _whole(name, data) for name, data in files):
+            return files
+        if time.monotonic() > deadline:
+            raise SiteError([Problem("pagefind", 0, "", "the search index was not finished "
+                                     f"after {patience:.0f} seconds")])
+        previous = files
+        await asyncio.sleep(0.1)
+
+
+def _whole(name: str, data: bytes) -> bool:
+    try:
+        if name == "pagefind-entry.json":
+            json.loads(data)
+        elif data[:2] == b"\x1f\x8b":  # gzip
+            gzip.decompress(data)
+    except (ValueError, EOFError, OSError):
+        return False
+    return True
 
 
 # --- reproducible index files ----------------------------------------------------------
