@@ -115,8 +115,7 @@ async def _index(pages: list[Output], language: str,
             # growing then), and closing the service stops it mid-write: a loaded
             # machine published a cut-short wasm file. So the service stays up until
             # the files are whole.
-            files = await _finished_files(written)
-        return files
+            return await _finished_files(written)
 
 
 async def _finished_files(folder: Path, patience: float = 60.0) -> list[tuple[str, bytes]]:
