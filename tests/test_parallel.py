@@ -3,10 +3,13 @@ same bytes, same errors."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -18,6 +21,7 @@ from .conftest import REPO, SAMPLE_AS_OF
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
+T = TypeVar("T")
 SERVICES = 200  # enough pages and bodies that every stage forks (workers.MIN_ITEMS)
 
 
@@ -109,7 +113,19 @@ def test_catalog_parsed_in_a_worker_is_reused_by_the_next_load(
     parsed_in: list[int] = []
 
     def spy(job, count, meanwhile=None, min_items=workers.MIN_ITEMS):  # type: ignore[no-untyped-def]
-        results = workers.fork_map(lambda i: (os.getpid(), job(i)), count, meanwhile, min_items)
+        # This process waits for the worker to take the job, as it would on a busy
+        # machine, so that the worker's path is the one tested.
+        started = multiprocessing.get_context("fork").Event()
+
+        def in_worker(i: int) -> tuple[int, object]:
+            started.set()
+            return os.getpid(), job(i)
+
+        def then_wait() -> None:
+            meanwhile()
+            assert started.wait(30), "the worker never started"
+
+        results = workers.fork_map(in_worker, count, then_wait, min_items)
         parsed_in.extend(pid for pid, _ in results)
         return [result for _, result in results]
 
@@ -125,11 +141,70 @@ def test_catalog_parsed_in_a_worker_is_reused_by_the_next_load(
     assert first.catalog.line(("services", 0, "id")) > 1
 
 
-def test_meanwhile_runs_here_while_workers_work() -> None:
+def in_a_worker_first(job: Callable[[int], T]) -> tuple[Callable[[int], T], Callable[[], None]]:
+    """`job`, and a `meanwhile` that holds this process back until a worker has
+    started on a job, so that tests do not depend on which process is quicker."""
+    parent, started = os.getpid(), multiprocessing.get_context("fork").Event()
+
+    def marked(i: int) -> T:
+        if os.getpid() != parent:
+            started.set()
+        return job(i)
+
+    def wait() -> None:
+        assert started.wait(30), "no worker started"
+
+    return marked, wait
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_work_is_shared_and_comes_back_in_order(count: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CATALOGPRESS_WORKERS", str(count))
     parent, ran = os.getpid(), []
-    results = workers.fork_map(lambda i: (i * i, os.getpid()), 200,
-                               lambda: ran.append(os.getpid()))
-    assert [square for square, _ in results] == [i * i for i in range(200)]
+    job, wait = in_a_worker_first(lambda i: (i * i, os.getpid()))
+
+    def meanwhile() -> None:
+        ran.append(os.getpid())
+        wait()
+
+    results = workers.fork_map(job, 500, meanwhile)
+    assert [square for square, _ in results] == [i * i for i in range(500)]
     assert ran == [parent]
-    if workers.worker_count() > 1:
-        assert {pid for _, pid in results} - {parent}, "no worker did any of the work"
+    done_by = {pid for _, pid in results}
+    assert done_by - {parent}, "no worker did any of the work"
+    assert len(done_by) <= count
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every worker was waited for
+
+
+def test_a_workers_exception_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jobs report content mistakes as values; anything raised is a bug, and must
+    surface as it would without workers, not hang or vanish."""
+    monkeypatch.setenv("CATALOGPRESS_WORKERS", "2")
+    parent = os.getpid()
+
+    def job(i: int) -> int:
+        if os.getpid() != parent:
+            raise KeyError(f"item {i}")
+        return i
+
+    marked, wait = in_a_worker_first(job)
+    with pytest.raises(KeyError, match="item"):
+        workers.fork_map(marked, 300, wait)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CATALOGPRESS_WORKERS", "2")
+    parent = os.getpid()
+
+    def job(i: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # as if killed, say for lack of memory
+        return i
+
+    marked, wait = in_a_worker_first(job)
+    with pytest.raises(RuntimeError, match="stopped without finishing"):
+        workers.fork_map(marked, 300, wait)
