@@ -76,8 +76,11 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
 
 
 # Output folder -> site path -> digest of the bytes sync_site last wrote there, so a
-# rebuild compares digests instead of reading every file back.
+# rebuild compares digests instead of reading every file back; and the very bytes
+# object written, as a page the render stage reused comes back as the same object,
+# which then needs no digest (hashing all 30 MB of a big site took a sixth of an edit).
 _SYNCED: dict[Path, dict[str, bytes]] = {}
+_LAST_WRITTEN: dict[Path, dict[str, bytes]] = {}
 
 
 def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
@@ -93,27 +96,19 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
         (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
     first_sync = output not in _SYNCED
     synced = _SYNCED.setdefault(output, {})
+    last_written = _LAST_WRITTEN.setdefault(output, {})
     wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
     wanted.update(copies)
     report = SyncReport(total=len(wanted))
     for site_path, content in sorted(wanted.items()):
         target = output.joinpath(*safe_relative(site_path).parts)
-        data = content.read_bytes() if isinstance(content, Path) else content
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if synced.get(site_path) == digest and target.is_file():
+        if last_written.get(site_path) is content and target.is_file():
             continue
-        try:
-            if site_path not in synced and target.is_file() and target.read_bytes() == data:
-                synced[site_path] = digest
-                continue
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        synced[site_path] = digest
-        report.written.append(site_path)
+        data = content.read_bytes() if isinstance(content, Path) else content
+        if _sync_file(target, data, synced, site_path):
+            report.written.append(site_path)
+        if isinstance(content, bytes):
+            last_written[site_path] = content
     if first_sync:  # files from before this process: look at everything once
         keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
         stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
@@ -122,11 +117,31 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
     for path in sorted(stale):
         path.unlink(missing_ok=True)
         synced.pop(path.relative_to(output).as_posix(), None)
+        last_written.pop(path.relative_to(output).as_posix(), None)
         report.removed.append(path.relative_to(output).as_posix())
         for folder in path.relative_to(output).parents:  # deepest first
             if folder != Path(".") and not any((output / folder).iterdir()):
                 (output / folder).rmdir()
     return report
+
+
+def _sync_file(target: Path, data: bytes, synced: dict[str, bytes], site_path: str) -> bool:
+    """Make `target` hold `data`, atomically; False when it already did."""
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if synced.get(site_path) == digest and target.is_file():
+        return False
+    try:
+        if site_path not in synced and target.is_file() and target.read_bytes() == data:
+            synced[site_path] = digest
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    synced[site_path] = digest
+    return True
 
 
 @dataclass
