@@ -7,7 +7,6 @@ site/ behind, and the previous site stays exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -75,12 +74,10 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
     return count
 
 
-# Output folder -> site path -> digest of the bytes sync_site last wrote there, so a
-# rebuild compares digests instead of reading every file back; and the very bytes
-# object written, as a page the render stage reused comes back as the same object,
-# which then needs no digest (hashing all 30 MB of a big site took a sixth of an edit).
-_SYNCED: dict[Path, dict[str, bytes]] = {}
-_LAST_WRITTEN: dict[Path, dict[str, bytes]] = {}
+# Output folder -> site path -> the bytes sync_site last wrote (or found) there, so a
+# rebuild compares in memory instead of reading every file back. A page the render
+# stage reused comes back as that very object and needs no comparison at all.
+_WRITTEN: dict[Path, dict[str, bytes]] = {}
 
 
 def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
@@ -94,30 +91,28 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
     output.mkdir(parents=True, exist_ok=True)
     if not (output / MARKER).exists():
         (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
-    first_sync = output not in _SYNCED
-    synced = _SYNCED.setdefault(output, {})
-    last_written = _LAST_WRITTEN.setdefault(output, {})
+    first_sync = output not in _WRITTEN
+    written = _WRITTEN.setdefault(output, {})
     wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
     wanted.update(copies)
     report = SyncReport(total=len(wanted))
     for site_path, content in sorted(wanted.items()):
         target = output.joinpath(*safe_relative(site_path).parts)
-        if last_written.get(site_path) is content and target.is_file():
+        known = written.get(site_path)
+        if known is content and target.is_file():
             continue
         data = content.read_bytes() if isinstance(content, Path) else content
-        if _sync_file(target, data, synced, site_path):
+        if _sync_file(target, data, known):
             report.written.append(site_path)
-        if isinstance(content, bytes):
-            last_written[site_path] = content
+        written[site_path] = data
     if first_sync:  # files from before this process: look at everything once
         keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
         stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
     else:
-        stale = [output.joinpath(*PurePosixPath(p).parts) for p in set(synced) - set(wanted)]
+        stale = [output.joinpath(*PurePosixPath(p).parts) for p in set(written) - set(wanted)]
     for path in sorted(stale):
         path.unlink(missing_ok=True)
-        synced.pop(path.relative_to(output).as_posix(), None)
-        last_written.pop(path.relative_to(output).as_posix(), None)
+        written.pop(path.relative_to(output).as_posix(), None)
         report.removed.append(path.relative_to(output).as_posix())
         for folder in path.relative_to(output).parents:  # deepest first
             if folder != Path(".") and not any((output / folder).iterdir()):
@@ -125,14 +120,13 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
     return report
 
 
-def _sync_file(target: Path, data: bytes, synced: dict[str, bytes], site_path: str) -> bool:
-    """Make `target` hold `data`, atomically; False when it already did."""
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    if synced.get(site_path) == digest and target.is_file():
+def _sync_file(target: Path, data: bytes, known: bytes | None) -> bool:
+    """Make `target` hold `data`, atomically; False when it already did. `known`:
+    what this process last wrote there, if anything."""
+    if known == data and target.is_file():
         return False
     try:
-        if site_path not in synced and target.is_file() and target.read_bytes() == data:
-            synced[site_path] = digest
+        if known is None and target.is_file() and target.read_bytes() == data:
             return False
     except OSError:
         pass
@@ -140,7 +134,6 @@ def _sync_file(target: Path, data: bytes, synced: dict[str, bytes], site_path: s
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-    synced[site_path] = digest
     return True
 
 

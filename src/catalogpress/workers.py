@@ -5,7 +5,7 @@ renders on one core unless it forks. Forked workers inherit the site model
 and the template environment as they are, so nothing but the results has to
 be pickled. This process works too, taking its share of the jobs as soon as
 its own other work (`meanwhile`) is done: its results need no pickling and its
-memory no copying, which on two cores saved a sixth of a build over a pool of
+memory no copying, which on two cores saved about a tenth of a build over a pool of
 two workers and an idle parent. Small sites stay in one process, where forking
 would cost more than it saves; so do processes with other threads running (the
 preview's web server), because forking a process mid-way through another
