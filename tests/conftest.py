@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress.pipeline import build
+from catalogpress.app.build import build
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

@@ -9,26 +9,40 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from catalogpress.cli import main
-from catalogpress.errors import SiteError
-from catalogpress.pipeline import build
+from catalogpress.app.build import build
+from catalogpress.app.cli import main
+from catalogpress.core.errors import SiteError
 
 from .checks import without_theme_scripts
 from .conftest import MINIMAL_AS_OF, REPO
 
 
 def snapshot(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_cli_build_prints_summary(scratch, tmp_path):
-    result = CliRunner().invoke(main, ["build", "-C", str(scratch.root), "-o",
-                                       str(tmp_path / "out"), "--as-of", "2025-11-01",
-                                       "--no-pdf"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "-C",
+            str(scratch.root),
+            "-o",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2025-11-01",
+            "--no-pdf",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert re.match(r"Built \d+ pages \(\d+ files\) with 0 warnings in \d+\.\d\d s\.\n$",
-                    result.output)
+    assert re.match(
+        r"Built \d+ pages \(\d+ files\) with 0 warnings in \d+\.\d\d s\.\n$", result.output
+    )
     assert (tmp_path / "out" / "services" / "email" / "index.html").is_file()
 
 
@@ -47,9 +61,20 @@ def test_failed_build_leaves_previous_site_untouched(scratch):
 def test_cli_failure_exit_code_and_no_traceback(scratch):
     scratch.replace("catalog.yaml", "category: hosting", "category: hostng")
     scratch.replace("rates.yaml", 'amount: "6.00"', "amount: 6.00")
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "-C",
-                           str(scratch.root), "--as-of", "2025-11-01"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "build",
+            "-C",
+            str(scratch.root),
+            "--as-of",
+            "2025-11-01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     lines = proc.stderr.strip().splitlines()
@@ -59,43 +84,52 @@ def test_cli_failure_exit_code_and_no_traceback(scratch):
 
 
 def test_check_writes_nothing(scratch):
-    result = CliRunner().invoke(main, ["check", "-C", str(scratch.root), "--as-of",
-                                       "2025-11-01"])
+    result = CliRunner().invoke(main, ["check", "-C", str(scratch.root), "--as-of", "2025-11-01"])
     assert result.exit_code == 0 and "No problems found" in result.output
     assert not (scratch.root / "site").exists()
 
 
 def test_template_typo_names_template_and_line(scratch):
-    scratch.write("themes/default/templates/category.html",
-                  '{% extends "default/category.html" %}\n'
-                  "{% block main %}\n<h1>{{ category.category.nmae }}</h1>\n{% endblock %}\n")
+    scratch.write(
+        "themes/default/templates/category.html",
+        '{% extends "default/category.html" %}\n'
+        "{% block main %}\n<h1>{{ category.category.nmae }}</h1>\n{% endblock %}\n",
+    )
     with pytest.raises(SiteError) as info:
         build(scratch.root, scratch.root / "site", MINIMAL_AS_OF)
     problem = str(info.value.problems[0])
-    assert problem.startswith("themes/default/templates/category.html:3: template error while "
-                              "making categories/collaboration/index.html:")
+    assert problem.startswith(
+        "themes/default/templates/category.html:3: template error while "
+        "making categories/collaboration/index.html:"
+    )
     assert "nmae" in problem
 
 
 def test_feed_template_typo_is_reported_with_the_pages_mistakes(scratch):
     """The feed renders while the pages do; its mistake joins theirs instead of crashing."""
     scratch.write("themes/default/templates/feed.xml", "<feed>\n{{ site.no_such_thing }}\n")
-    scratch.write("themes/default/templates/category.html",
-                  '{% extends "default/category.html" %}\n'
-                  "{% block main %}\n<h1>{{ category.category.nmae }}</h1>\n{% endblock %}\n")
+    scratch.write(
+        "themes/default/templates/category.html",
+        '{% extends "default/category.html" %}\n'
+        "{% block main %}\n<h1>{{ category.category.nmae }}</h1>\n{% endblock %}\n",
+    )
     with pytest.raises(SiteError) as info:
         build(scratch.root, scratch.root / "site", MINIMAL_AS_OF, pdf=False)
     problems = [str(p) for p in info.value.problems]
-    assert any(p.startswith("themes/default/templates/feed.xml:2: template error while making "
-                            "feed.xml:") and "no_such_thing" in p for p in problems), problems
+    assert any(
+        p.startswith("themes/default/templates/feed.xml:2: template error while making feed.xml:")
+        and "no_such_thing" in p
+        for p in problems
+    ), problems
     assert any(p.startswith("themes/default/templates/category.html:3:") for p in problems)
     assert not (scratch.root / "site").exists()
 
 
 def test_site_template_overrides_one_template(scratch, tmp_path):
-    scratch.write("themes/default/templates/404.html",
-                  '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>'
-                  "{% endblock %}\n")
+    scratch.write(
+        "themes/default/templates/404.html",
+        '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>{% endblock %}\n',
+    )
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, pdf=False)
     assert "<h1>Lost?</h1>" in (tmp_path / "out" / "404.html").read_text()
     assert "Skip to main content" in (tmp_path / "out" / "404.html").read_text()  # base kept
@@ -120,8 +154,11 @@ def test_refuses_to_replace_a_folder_it_did_not_make(scratch, tmp_path):
 
 
 def test_no_script_reaches_output(scratch, tmp_path):
-    scratch.replace("catalog.yaml", "name: Email\n",
-                    "name: \"Email <script>alert(1)</script> ' onmouseover='x\"\n")
+    scratch.replace(
+        "catalog.yaml",
+        "name: Email\n",
+        "name: \"Email <script>alert(1)</script> ' onmouseover='x\"\n",
+    )
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, pdf=False)
     for page in (tmp_path / "out").rglob("*.html"):
         html = without_theme_scripts(page.read_text())  # the theme's own, checked in test_tools

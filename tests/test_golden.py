@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from catalogpress.pipeline import build
+from catalogpress.app.build import build
 
 from .conftest import MINIMAL, MINIMAL_AS_OF, TESTS
 
@@ -21,9 +21,11 @@ GOLDEN = TESTS / "golden" / "minimal"
 def tree(root: Path) -> dict[str, bytes]:
     # pagefind/ is Pagefind's own output (its filter files are not byte-stable from one run
     # to the next); tests/test_tools.py checks the index instead.
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()
-            and not p.relative_to(root).as_posix().startswith("pagefind/")}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.relative_to(root).as_posix().startswith("pagefind/")
+    }
 
 
 def test_fixture_site_matches_golden(tmp_path):
@@ -37,8 +39,14 @@ def test_fixture_site_matches_golden(tmp_path):
     assert sorted(built) == sorted(golden), "the set of files differs from the golden output"
     for name, data in built.items():
         if data != golden[name]:
-            diff = "\n".join(difflib.unified_diff(
-                golden[name].decode(errors="replace").splitlines(),
-                data.decode(errors="replace").splitlines(), f"golden/{name}", f"built/{name}",
-                lineterm="", n=2))
+            diff = "\n".join(
+                difflib.unified_diff(
+                    golden[name].decode(errors="replace").splitlines(),
+                    data.decode(errors="replace").splitlines(),
+                    f"golden/{name}",
+                    f"built/{name}",
+                    lineterm="",
+                    n=2,
+                )
+            )
             raise AssertionError(f"{name} differs from the golden output:\n{diff[:4000]}")

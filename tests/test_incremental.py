@@ -14,28 +14,33 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress import render
-from catalogpress.pipeline import build
+from catalogpress.app.build import build
+from catalogpress.render import pages as render
 
 from .conftest import MINIMAL_AS_OF, Scratch
 
 FRESH_BUILD = """
 import datetime, sys
 from pathlib import Path
-from catalogpress.pipeline import build
+from catalogpress.app.build import build
 build(Path(sys.argv[1]), Path(sys.argv[2]), datetime.date.fromisoformat(sys.argv[3]),
       search=False, pdf=False)
 """
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def fresh_build(root: Path, out: Path) -> dict[str, bytes]:
-    subprocess.run([sys.executable, "-c", FRESH_BUILD, str(root), str(out),
-                    MINIMAL_AS_OF.isoformat()], check=True)
+    subprocess.run(
+        [sys.executable, "-c", FRESH_BUILD, str(root), str(out), MINIMAL_AS_OF.isoformat()],
+        check=True,
+    )
     return tree(out)
 
 
@@ -46,8 +51,9 @@ class Counting:
         self.paths: list[str] = []
         original = render.render_page
 
-        def counted(site: object, env: object, spec: render.PageSpec,
-                    documents: object = ()) -> bytes:
+        def counted(
+            site: object, env: object, spec: render.PageSpec, documents: object = ()
+        ) -> bytes:
             self.paths.append(spec.path + spec.filename)
             return original(site, env, spec, documents)  # type: ignore[arg-type]
 
@@ -56,35 +62,64 @@ class Counting:
 
 EDITS: list[tuple[str, Callable[[Scratch], None], set[str] | None]] = [
     # (what, the edit, the pages that must be rendered again; None: any number)
-    ("a service overview's text",
-     lambda s: s.write("content/services/email.md", s.path("content/services/email.md")
-                       .read_text() + "\nA new closing line.\n"),
-     {"services/email/index.html"}),
-    ("the glossary's text",
-     lambda s: s.write("content/glossary.md", s.path("content/glossary.md").read_text()
-                       + "\nOne more plain sentence about words.\n"),
-     {"glossary/index.html"}),
-    ("an SLA's text",
-     lambda s: s.write("content/slas/sla-basic.md", s.path("content/slas/sla-basic.md")
-                       .read_text() + "\nWe answer the phone.\n"),
-     {"slas/sla-basic/index.html"}),
-    ("a page's title in its front matter",
-     lambda s: s.replace("content/pages/methodology.md", "title: How we set rates",
-                         "title: How we set our rates"), None),
-    ("a category name in catalog.yaml",
-     lambda s: s.replace("catalog.yaml", "name: Email and collaboration",
-                         "name: Email and teamwork"), None),
-    ("a template the site overrides",
-     lambda s: s.write("themes/default/templates/page.html",
-                       '{% extends "default/page.html" %}\n{% block main %}<p>Local.</p>'
-                       "{{ super() }}{% endblock %}\n"), None),
-    ("that template again, same size (a new environment, not a stale compiled one)",
-     lambda s: s.replace("themes/default/templates/page.html", "Local.", "Other."), None),
+    (
+        "a service overview's text",
+        lambda s: s.write(
+            "content/services/email.md",
+            s.path("content/services/email.md").read_text() + "\nA new closing line.\n",
+        ),
+        {"services/email/index.html"},
+    ),
+    (
+        "the glossary's text",
+        lambda s: s.write(
+            "content/glossary.md",
+            s.path("content/glossary.md").read_text() + "\nOne more plain sentence about words.\n",
+        ),
+        {"glossary/index.html"},
+    ),
+    (
+        "an SLA's text",
+        lambda s: s.write(
+            "content/slas/sla-basic.md",
+            s.path("content/slas/sla-basic.md").read_text() + "\nWe answer the phone.\n",
+        ),
+        {"slas/sla-basic/index.html"},
+    ),
+    (
+        "a page's title in its front matter",
+        lambda s: s.replace(
+            "content/pages/methodology.md", "title: How we set rates", "title: How we set our rates"
+        ),
+        None,
+    ),
+    (
+        "a category name in catalog.yaml",
+        lambda s: s.replace(
+            "catalog.yaml", "name: Email and collaboration", "name: Email and teamwork"
+        ),
+        None,
+    ),
+    (
+        "a template the site overrides",
+        lambda s: s.write(
+            "themes/default/templates/page.html",
+            '{% extends "default/page.html" %}\n{% block main %}<p>Local.</p>'
+            "{{ super() }}{% endblock %}\n",
+        ),
+        None,
+    ),
+    (
+        "that template again, same size (a new environment, not a stale compiled one)",
+        lambda s: s.replace("themes/default/templates/page.html", "Local.", "Other."),
+        None,
+    ),
 ]
 
 
-def test_rebuilds_after_edits_match_fresh_builds(scratch: Scratch, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rebuilds_after_edits_match_fresh_builds(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     live = tmp_path / "live"
     # Other tests' builds of the same fixture, in this process, could be reused.
     monkeypatch.setattr(render._Memo, "inputs", None)
@@ -92,8 +127,7 @@ def test_rebuilds_after_edits_match_fresh_builds(scratch: Scratch, tmp_path: Pat
     build(scratch.root, live, MINIMAL_AS_OF, incremental=True, search=False, pdf=False)
     everything = len(counting.paths)
     assert everything > 20
-    unchanged = build(scratch.root, live, MINIMAL_AS_OF, incremental=True, search=False,
-                      pdf=False)
+    unchanged = build(scratch.root, live, MINIMAL_AS_OF, incremental=True, search=False, pdf=False)
     assert unchanged.changed == []
     assert counting.paths[everything:] == [], "an unchanged rebuild rendered pages again"
     for number, (what, edit, expected) in enumerate(EDITS):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from catalogpress.markup import relative_url, render_markdown, sanitize
+from catalogpress.model.markdown import relative_url, render_markdown, sanitize
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",
@@ -22,7 +22,7 @@ XSS_CORPUS = [
     "[x](java&#09;script:alert(1))",
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "<a href='javascript:alert(1)'>x</a>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    '<a href="vbscript:msgbox(1)">x</a>',
     "<p onclick='alert(1)' style='color:red'>x</p>",
     "<form action='https://evil.example'><input name=q></form>",
     "<details open ontoggle=alert(1)><summary>x</summary></details>",
@@ -31,7 +31,9 @@ XSS_CORPUS = [
 ]
 FORBIDDEN = re.compile(
     r"<\s*(script|iframe|object|embed|style|base|meta|form|input|svg|math)\b|\son\w+\s*="
-    r"|javascript:|vbscript:|data:text|\sstyle\s*=", re.I)
+    r"|javascript:|vbscript:|data:text|\sstyle\s*=",
+    re.I,
+)
 
 
 def no_links(_target: str) -> str | None:
@@ -50,11 +52,16 @@ def test_jinja_syntax_stays_literal():
 
 
 def test_catalog_links_become_relative():
-    resolve = {"service:email": "services/email/", "/rates/": "rates/",
-               "sla:basic#p1": "slas/basic/#p1"}.get
+    resolve = {
+        "service:email": "services/email/",
+        "/rates/": "rates/",
+        "sla:basic#p1": "slas/basic/#p1",
+    }.get
     html, broken = render_markdown(
         "[a](service:email) [b](/rates/) [c](sla:basic#p1) [d](page:nope) [e](https://x.example)",
-        "services/backup/", resolve)
+        "services/backup/",
+        resolve,
+    )
     assert 'href="../email/"' in html
     assert 'href="../../rates/"' in html
     assert 'href="../../slas/basic/#p1"' in html
@@ -69,13 +76,16 @@ def test_headings_start_below_the_page_title():
     assert html.startswith('<h3 id="starts-lower">') and "<h4" in html
 
 
-@pytest.mark.parametrize("here,target,expected", [
-    ("", "services/", "services/"),
-    ("services/email", "services/email/", "./"),
-    ("services/email", "", "../../"),
-    ("services/email", "rates/fy2026.csv", "../../rates/fy2026.csv"),
-    ("care", "care/#desk", "./#desk"),
-])
+@pytest.mark.parametrize(
+    "here,target,expected",
+    [
+        ("", "services/", "services/"),
+        ("services/email", "services/email/", "./"),
+        ("services/email", "", "../../"),
+        ("services/email", "rates/fy2026.csv", "../../rates/fy2026.csv"),
+        ("care", "care/#desk", "./#desk"),
+    ],
+)
 def test_relative_url(here, target, expected):
     assert relative_url(here, target) == expected
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress import output
-from catalogpress.output import sync_site
-from catalogpress.render import Output
+from catalogpress.render.outputs import Output
+from catalogpress.write import writer as output
+from catalogpress.write.writer import sync_site
 
 
 def test_only_changed_files_are_written(tmp_path: Path) -> None:
@@ -20,10 +20,13 @@ def test_only_changed_files_are_written(tmp_path: Path) -> None:
     assert sorted(first.written) == ["a/index.html", "b.html"]
     # The same bytes object, as a page the render stage reused; then equal bytes in
     # a new object, as a page rendered again to the same text.
-    assert sync_site([Output("a/index.html", page), Output("b.html", other)], {}, site) \
-        .written == []
-    assert sync_site([Output("a/index.html", bytes(page)), Output("b.html", other)], {},
-                     site).written == []
+    assert (
+        sync_site([Output("a/index.html", page), Output("b.html", other)], {}, site).written == []
+    )
+    assert (
+        sync_site([Output("a/index.html", bytes(page)), Output("b.html", other)], {}, site).written
+        == []
+    )
     changed = sync_site([Output("a/index.html", page), Output("b.html", b"<p>2</p>")], {}, site)
     assert changed.written == ["b.html"]
     assert (site / "b.html").read_bytes() == b"<p>2</p>"

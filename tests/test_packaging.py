@@ -12,26 +12,56 @@ from .conftest import MINIMAL, REPO
 
 def test_wheel_install_builds_a_site_with_the_builtin_theme(tmp_path):
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
-                    str(REPO)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     venv = tmp_path / "venv"
     # Dependencies come from the test machine's environment; only catalogpress is new.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     wheel = next(wheels.glob("catalogpress-*.whl"))
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
-                    "--force-reinstall", str(wheel)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--force-reinstall",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     office = tmp_path / "another-office"
     shutil.copytree(MINIMAL, office)
     assert not (office / "themes").exists()  # no theme of its own
-    proc = subprocess.run([str(venv / "bin" / "catalogpress"), "build", "--as-of", "2025-11-01"],
-                          cwd=office, capture_output=True, text=True, timeout=300, env=env)
+    proc = subprocess.run(
+        [str(venv / "bin" / "catalogpress"), "build", "--as-of", "2025-11-01"],
+        cwd=office,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     page = (office / "site" / "services" / "email" / "index.html").read_text()
     assert "Skip to main content" in page and (office / "site/assets/site.css").is_file()
-    located = subprocess.run([str(venv / "bin" / "python"), "-c",
-                              "import catalogpress.theme as t; print(t.builtin_theme_dir())"],
-                             capture_output=True, text=True, cwd=tmp_path, check=True, env=env)
+    located = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import catalogpress.render.theme as t; print(t.builtin_theme_dir())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+        env=env,
+    )
     assert str(venv) in located.stdout  # the packaged copy, not this checkout's

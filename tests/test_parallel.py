@@ -13,8 +13,9 @@ from typing import TypeVar
 
 import pytest
 
-from catalogpress import load, workers
-from catalogpress.errors import Problems
+from catalogpress.core import parallel as workers
+from catalogpress.core.errors import Problems
+from catalogpress.sources import files as load
 
 from .conftest import REPO, SAMPLE_AS_OF
 
@@ -27,14 +28,32 @@ SERVICES = 200  # enough pages and bodies that every stage forks (workers.MIN_IT
 
 def build(root: Path, out: Path, worker_count: int) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CATALOGPRESS_WORKERS": str(worker_count), "PYTHONHASHSEED": "0"}
-    return subprocess.run([sys.executable, "-m", "catalogpress", "build", "-C", str(root),
-                           "--output", str(out), "--as-of", SAMPLE_AS_OF.isoformat(),
-                           "--no-pdf"], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "catalogpress",
+            "build",
+            "-C",
+            str(root),
+            "--output",
+            str(out),
+            "--as-of",
+            SAMPLE_AS_OF.isoformat(),
+            "--no-pdf",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +77,15 @@ def test_parallel_build_matches_one_process(big_catalog: Path, tmp_path: Path) -
 def test_mistakes_found_in_workers_are_all_reported(big_catalog: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     subprocess.run(["cp", "-r", str(big_catalog), str(broken)], check=True)
-    first, last = sorted((broken / "content" / "services").glob("*.md"))[::SERVICES - 1]
+    first, last = sorted((broken / "content" / "services").glob("*.md"))[:: SERVICES - 1]
     first.write_text(first.read_text() + "\nSee [the old page](service:no-such-thing).\n")
     last.write_text(last.read_text() + "\nSee [another](page:missing-page).\n")
     templates = broken / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
     (templates / "service.html").write_text(
         '{% extends "default/service.html" %}\n{% block main %}{{ service.no_such_field }}'
-        "{% endblock %}\n")
+        "{% endblock %}\n"
+    )
     assert build(big_catalog, tmp_path / "site", 2).returncode == 0
     previous = tree(tmp_path / "site")
     result = build(broken, tmp_path / "site", 2)
@@ -86,8 +106,9 @@ def test_mistakes_found_in_workers_are_all_reported(big_catalog: Path, tmp_path:
     assert tree(tmp_path / "site") == previous
 
 
-def test_mistakes_in_every_source_loaded_in_parallel_are_reported(big_catalog: Path,
-                                                                  tmp_path: Path) -> None:
+def test_mistakes_in_every_source_loaded_in_parallel_are_reported(
+    big_catalog: Path, tmp_path: Path
+) -> None:
     """catalog.yaml parses in a worker while rates.yaml and content/ load here."""
     broken = tmp_path / "broken"
     subprocess.run(["cp", "-r", str(big_catalog), str(broken)], check=True)
@@ -100,14 +121,17 @@ def test_mistakes_in_every_source_loaded_in_parallel_are_reported(big_catalog: P
     result = build(broken, tmp_path / "site", 2)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert f"catalog.yaml:{first_key + 2}: site: duplicate key 'site' (first given on line " \
-           f"{first_key + 1})" in result.stderr
+    assert (
+        f"catalog.yaml:{first_key + 2}: site: duplicate key 'site' (first given on line "
+        f"{first_key + 1})" in result.stderr
+    )
     assert f"rates.yaml:{rates_lines + 1}: YAML syntax error" in result.stderr
     assert result.stderr.index("catalog.yaml:") < result.stderr.index("rates.yaml:")
 
 
 def test_catalog_parsed_in_a_worker_is_reused_by_the_next_load(
-        big_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A rebuild in one process (the benchmark, `build` twice) must not parse it again:
     later stages tell unchanged sources by the loaded document's identity."""
     parsed_in: list[int] = []
@@ -158,8 +182,9 @@ def in_a_worker_first(job: Callable[[int], T]) -> tuple[Callable[[int], T], Call
 
 
 @pytest.mark.parametrize("count", [2, 4])
-def test_work_is_shared_and_comes_back_in_order(count: int,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_work_is_shared_and_comes_back_in_order(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CATALOGPRESS_WORKERS", str(count))
     parent, ran = os.getpid(), []
     job, wait = in_a_worker_first(lambda i: (i * i, os.getpid()))

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from catalogpress.cli import main
-from catalogpress.errors import SiteError
-from catalogpress.pipeline import build, load_site
+from catalogpress.app.build import build, load_site
+from catalogpress.app.cli import main
+from catalogpress.core.errors import SiteError
 
 from .checks import have, require_tool
 from .conftest import MINIMAL, MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
@@ -28,8 +28,13 @@ from .conftest import MINIMAL, MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
 def text(pdf: Path, page: int | None = None) -> str:
     require_tool(have("pdftotext"), "pdftotext (poppler-utils)")
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *pages, str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 def struct_types(reader: PdfReader) -> list[DictionaryObject]:
@@ -78,12 +83,15 @@ def book(sample_site):
 def test_all_five_kinds_of_document(sample_site, sample_model):
     pdf = sample_site / "pdf"
     active = [s.id for s in sample_model.services.values() if s.status == "active"]
-    expected = {"service-catalog.pdf", "steering-committee-handout.pdf",
-                *(f"services/{s}.pdf" for s in active),
-                *(f"rates/{s.sheet.id}.pdf" for s in sample_model.sheets),
-                *(f"rates/changes/{n.notice.id}.pdf" for n in sample_model.notices),
-                *(f"slas/{s}.pdf" for s in sample_model.slas),
-                *(f"slas/agencies/{a.agency.id}.pdf" for a in sample_model.agencies)}
+    expected = {
+        "service-catalog.pdf",
+        "steering-committee-handout.pdf",
+        *(f"services/{s}.pdf" for s in active),
+        *(f"rates/{s.sheet.id}.pdf" for s in sample_model.sheets),
+        *(f"rates/changes/{n.notice.id}.pdf" for n in sample_model.notices),
+        *(f"slas/{s}.pdf" for s in sample_model.slas),
+        *(f"slas/agencies/{a.agency.id}.pdf" for a in sample_model.agencies),
+    }
     assert {p.relative_to(pdf).as_posix() for p in pdf.rglob("*.pdf")} == expected
     assert len(active) >= 24 and len(sample_model.sheets) >= 2
 
@@ -114,11 +122,13 @@ def test_metadata_title_language_and_tags(sample_site):
 
 
 def test_headings_and_table_headers_are_tagged(sample_site):
-    types = {str(e["/S"]) for e in struct_types(PdfReader(sample_site / "pdf" / "rates" /
-                                                             "fy2027.pdf"))}
+    types = {
+        str(e["/S"]) for e in struct_types(PdfReader(sample_site / "pdf" / "rates" / "fy2027.pdf"))
+    }
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/TR"} <= types
-    types = {str(e["/S"]) for e in struct_types(PdfReader(sample_site / "pdf" /
-                                                             "service-catalog.pdf"))}
+    types = {
+        str(e["/S"]) for e in struct_types(PdfReader(sample_site / "pdf" / "service-catalog.pdf"))
+    }
     assert {"/H1", "/H2", "/H3", "/L", "/LI", "/TH"} <= types
 
 
@@ -163,8 +173,10 @@ def test_contents_page_numbers_are_where_services_start(book, sample_model):
         lines = [ln.strip() for ln in text(book, page).splitlines() if ln.strip()]
         assert service.name in lines[:4], f"{service.name}: not at the top of page {page}"
         if page > 1:
-            assert service.name not in [ln.strip() for ln in text(book, page - 1).splitlines()
-                                        if ln.strip()][1:4]
+            assert (
+                service.name
+                not in [ln.strip() for ln in text(book, page - 1).splitlines() if ln.strip()][1:4]
+            )
 
 
 def test_outline_mirrors_the_contents(book, sample_model):
@@ -211,8 +223,11 @@ def test_pages_link_their_documents(sample_site, sample_model):
         return (sample_site / path / "index.html").read_text()
 
     assert 'href="../../pdf/services/virtual-servers.pdf"' in page("services/virtual-servers")
-    assert re.search(r'href="pdf/service-catalog.pdf" type="application/pdf">[^<]+</a> '
-                     r'<span class="muted">\(PDF, \d+ pages, \d+ KB\)', page(""))
+    assert re.search(
+        r'href="pdf/service-catalog.pdf" type="application/pdf">[^<]+</a> '
+        r'<span class="muted">\(PDF, \d+ pages, \d+ KB\)',
+        page(""),
+    )
     assert 'href="pdf/steering-committee-handout.pdf"' in page("")
     current = sample_model.current_sheet.sheet.id
     assert f'href="../pdf/rates/{current}.pdf"' in page("rates")
@@ -224,11 +239,16 @@ def test_pages_link_their_documents(sample_site, sample_model):
 def test_fonts_are_the_themes_own(sample_site):
     require_tool(have("pdffonts"), "pdffonts (poppler-utils)")
     for name in ("service-catalog.pdf", "steering-committee-handout.pdf"):
-        fonts = subprocess.run(["pdffonts", str(sample_site / "pdf" / name)],
-                               capture_output=True, text=True, check=True).stdout
+        fonts = subprocess.run(
+            ["pdffonts", str(sample_site / "pdf" / name)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         names = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]]
-        assert names and all(n.startswith(("Source-Sans-Pro", "Source-Serif-Pro"))
-                             for n in names), names
+        assert names and all(
+            n.startswith(("Source-Sans-Pro", "Source-Serif-Pro")) for n in names
+        ), names
 
 
 def test_two_builds_give_identical_pdfs(tmp_path):
@@ -251,19 +271,32 @@ def test_rebuild_reprints_only_what_changed(scratch, tmp_path):
     report = build(scratch.root, tmp_path / "c", MINIMAL_AS_OF, cache=cache)
     assert report.pdfs_printed == 2  # the email brochure and the catalog book
     assert "Spam and virus filtering" in " ".join(
-        text(tmp_path / "c" / "pdf" / "services" / "email.pdf").split())
+        text(tmp_path / "c" / "pdf" / "services" / "email.pdf").split()
+    )
 
 
 def test_no_pdf_flag_and_page_size(scratch, tmp_path):
-    result = CliRunner().invoke(main, ["build", "-C", str(scratch.root), "-o",
-                                       str(tmp_path / "out"), "--as-of", "2025-11-01",
-                                       "--no-pdf"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "-C",
+            str(scratch.root),
+            "-o",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2025-11-01",
+            "--no-pdf",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "out" / "pdf").exists()
     assert "Print and share" not in (tmp_path / "out" / "index.html").read_text()
     scratch.replace("catalog.yaml", "featured: [email]", "featured: [email]\n  page_size: a4")
-    result = CliRunner().invoke(main, ["build", "-C", str(scratch.root), "-o",
-                                       str(tmp_path / "out"), "--as-of", "2025-11-01"])
+    result = CliRunner().invoke(
+        main,
+        ["build", "-C", str(scratch.root), "-o", str(tmp_path / "out"), "--as-of", "2025-11-01"],
+    )
     assert result.exit_code == 0, result.output
     assert re.search(r"Built \d+ pages and 8 PDFs \(8 printed, 0 unchanged\)", result.output)
     box = PdfReader(tmp_path / "out" / "pdf" / "services" / "email.pdf").pages[0].mediabox
@@ -297,7 +330,9 @@ def test_renderer_reads_nothing_outside_the_project(scratch, tmp_path):
     web = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         files = secret.as_uri()
-        scratch.write("themes/default/templates/pdf/brochure.html", f"""\
+        scratch.write(
+            "themes/default/templates/pdf/brochure.html",
+            f"""\
 {{% extends "default/pdf/brochure.html" %}}
 {{% block head %}}
 <link rel="stylesheet" href="{files}/secret.css">
@@ -310,10 +345,15 @@ def test_renderer_reads_nothing_outside_the_project(scratch, tmp_path):
 <img src="{web}/secret.png" alt="secret image">
 <img src="{{{{ url('../../../../etc/passwd') }}}}" alt="escape">
 {{% endblock %}}
-""")
+""",
+        )
         # markup.py already drops remote images from content; none may reach the renderer.
-        scratch.replace("content/services/email.md", "\n---\n",
-                        f"\n---\n![remote]({web}/from-markdown.png)\n", 1)
+        scratch.replace(
+            "content/services/email.md",
+            "\n---\n",
+            f"\n---\n![remote]({web}/from-markdown.png)\n",
+            1,
+        )
         report = build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "c")
     finally:
         server.shutdown()
@@ -326,19 +366,25 @@ def test_renderer_reads_nothing_outside_the_project(scratch, tmp_path):
     assert not reader.attachments
     assert not any(image_count(p) for p in reader.pages)
     refused = " ".join(w.message for w in report.warnings if w.file.endswith("email.pdf"))
-    for url in [f"{files}/secret.css", f"{web}/secret.css", f"{files}/secret.txt",
-                f"{web}/secret.txt", f"{files}/secret.png", f"{web}/secret.png",
-                "https://catalog.example/etc/passwd"]:
+    for url in [
+        f"{files}/secret.css",
+        f"{web}/secret.css",
+        f"{files}/secret.txt",
+        f"{web}/secret.txt",
+        f"{files}/secret.png",
+        f"{web}/secret.png",
+        "https://catalog.example/etc/passwd",
+    ]:
         assert f"refused to read {url}:" in refused, url
 
 
 def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypatch):
-    import catalogpress.pdf
+    import catalogpress.pdf.printer
 
     def crash(job, resources):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(catalogpress.pdf, "_print", crash)  # forked workers inherit it
+    monkeypatch.setattr(catalogpress.pdf.printer, "_print", crash)  # forked workers inherit it
     with pytest.raises(SiteError) as info:
         build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert "could not print this document: RuntimeError: boom" in str(info.value)
@@ -346,7 +392,7 @@ def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypat
 
 
 def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path, monkeypatch):
-    import catalogpress.pipeline as pipeline
+    import catalogpress.app.build as pipeline
 
     seen = {}
     real = pipeline.search_index

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from catalogpress.output import sync_site
-from catalogpress.pipeline import build
-from catalogpress.preview import Preview, SourceWatcher
-from catalogpress.render import Output
+from catalogpress.app.build import build
+from catalogpress.app.preview import Preview, SourceWatcher
+from catalogpress.render.outputs import Output
+from catalogpress.write.writer import sync_site
 
 from .conftest import MINIMAL_AS_OF
 
@@ -87,8 +87,9 @@ def test_watcher_waits_for_the_end_of_a_burst(scratch):
         scratch.write(f"content/pages/burst-{i}.md", "---\ntitle: Burst\n---\nText.\n")
     thread.join(timeout=30)
     assert results == [True]
-    assert all(str(scratch.path(f"content/pages/burst-{i}.md")) in watcher.last
-               for i in range(5))  # the snapshot it settled on has the whole burst
+    assert all(
+        str(scratch.path(f"content/pages/burst-{i}.md")) in watcher.last for i in range(5)
+    )  # the snapshot it settled on has the whole burst
     scratch.write("content/pages/.swp-file.md.swp", "editor junk")
     scratch.write("content/pages/draft.md~", "editor backup")
     assert watcher.snapshot() == watcher.last  # editor files are not edits
@@ -111,9 +112,12 @@ def test_preview_never_writes_into_the_project(scratch, tmp_path):
 
 
 def test_writing_suggestions_shown_on_their_page_only(scratch, tmp_path):
-    scratch.write("content/pages/help.md", "---\ntitle: Help\nowner: ana-park\n"
-                  "reviewed_on: 2025-10-01\n---\nTo get help, [click here](/care/).\n"
-                  "We utilize <b>tools</b>.\n")
+    scratch.write(
+        "content/pages/help.md",
+        "---\ntitle: Help\nowner: ana-park\n"
+        "reviewed_on: 2025-10-01\n---\nTo get help, [click here](/care/).\n"
+        "We utilize <b>tools</b>.\n",
+    )
     preview = Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF)
     preview.rebuild()
     body = call(preview, "/help/")[2].decode()
@@ -127,8 +131,10 @@ def test_writing_suggestions_shown_on_their_page_only(scratch, tmp_path):
 
 
 def test_changed_suggestions_alone_reload_the_page(scratch, tmp_path):
-    scratch.write("content/pages/help.md", "---\ntitle: Help\nowner: ana-park\n"
-                  "reviewed_on: 2025-10-01\n---\nWe utilize tools.\n")
+    scratch.write(
+        "content/pages/help.md",
+        "---\ntitle: Help\nowner: ana-park\nreviewed_on: 2025-10-01\n---\nWe utilize tools.\n",
+    )
     preview = Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF)
     preview.rebuild()
     assert "1 suggestion for this page" in call(preview, "/help/")[2].decode()

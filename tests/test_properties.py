@@ -10,12 +10,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalogpress.changes import LineChange
-from catalogpress.errors import Problems
-from catalogpress.markup import sanitize
-from catalogpress.schema import SLUG_RE, Checker, Invalid, Money, Slug, Text
-from catalogpress.theme import format_money
-from catalogpress.yamlfile import Doc, load_yaml
+from catalogpress.core.errors import Problems
+from catalogpress.core.ids import SLUG_RE
+from catalogpress.model.markdown import sanitize
+from catalogpress.model.rate_changes import LineChange
+from catalogpress.render.theme import format_money
+from catalogpress.schema.checker import Checker, Invalid
+from catalogpress.schema.fields import Money, Slug, Text
+from catalogpress.sources.yamlfile import Doc, load_yaml
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -41,8 +43,26 @@ def test_quoted_text_round_trips_exactly(value):
     assert problems.items == [] and doc is not None and doc.data == {"k": value}
 
 
-YAML11 = ["NO", "no", "yes", "Yes", "on", "off", "y", "n", "~", "1.10", "0777", "22:30",
-          "2026-13-40", "0x1F", "1e3", ".inf", "null", "true"]
+YAML11 = [
+    "NO",
+    "no",
+    "yes",
+    "Yes",
+    "on",
+    "off",
+    "y",
+    "n",
+    "~",
+    "1.10",
+    "0777",
+    "22:30",
+    "2026-13-40",
+    "0x1F",
+    "1e3",
+    ".inf",
+    "null",
+    "true",
+]
 
 
 @given(st.sampled_from(YAML11))
@@ -77,9 +97,28 @@ def test_well_formed_slugs_are_accepted(value):
     assert Slug().check(value, ("id",), checker(value)) == value
 
 
-DANGER = ["<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "<a href='",
-          "'>", "<svg onload=x>", "<iframe>", "<style>", "\" onclick=\"x", "<!--", "-->", "&#",
-          "java\tscript:", "<math>", "<p>", "<b>", "text", " ", "<a href=javascript:x>"]
+DANGER = [
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:",
+    "<a href='",
+    "'>",
+    "<svg onload=x>",
+    "<iframe>",
+    "<style>",
+    '" onclick="x',
+    "<!--",
+    "-->",
+    "&#",
+    "java\tscript:",
+    "<math>",
+    "<p>",
+    "<b>",
+    "text",
+    " ",
+    "<a href=javascript:x>",
+]
 
 
 @FAST
@@ -105,8 +144,9 @@ class _Tags(html.parser.HTMLParser):
         self.seen.append((tag, attrs))
 
 
-amounts = st.decimals(min_value=0, max_value=Decimal("99999999"), places=4,
-                      allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=0, max_value=Decimal("99999999"), places=4, allow_nan=False, allow_infinity=False
+)
 
 
 @FAST

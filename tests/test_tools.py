@@ -14,10 +14,10 @@ from decimal import Decimal
 import jsonschema
 import pytest
 
-from catalogpress import costs
-from catalogpress.care import calendar_ics, event_views, service_notices
-from catalogpress.errors import SiteError
-from catalogpress.pipeline import build, load_site
+from catalogpress.app.build import build, load_site
+from catalogpress.core.errors import SiteError
+from catalogpress.model import billing as costs
+from catalogpress.model.maintenance import calendar_ics, event_views, service_notices
 
 from .conftest import MINIMAL_AS_OF, REPO
 
@@ -53,7 +53,9 @@ def problems_of(scratch, as_of=MINIMAL_AS_OF):
 
 
 def test_maintenance_mistakes_are_reported_with_file_line_and_field(scratch):
-    with_events(scratch, """
+    with_events(
+        scratch,
+        """
 maintenance:
   - id: one
     title: One
@@ -67,47 +69,61 @@ maintenance:
     start: 2025-11-08T22:00-06:00
     end: 2025-11-08T21:00-06:00
     description: x
-""")
+""",
+    )
     line = scratch.line_of("catalog.yaml", "services: [emial]")
     found = problems_of(scratch)
-    assert (f"catalog.yaml:{line}: maintenance[0].services[0]: unknown service 'emial'; did "
-            "you mean 'email'?") in found
-    assert (f"catalog.yaml:{line + 1}: maintenance[0].start: expected a date and time with "
-            "its UTC offset, like 2026-03-05T04:00-06:00, got '2025-11-08 22:00'") in found
-    assert any(p.startswith(f"catalog.yaml:{line + 8}: maintenance[1].end: the event ends")
-               for p in found), found
+    assert (
+        f"catalog.yaml:{line}: maintenance[0].services[0]: unknown service 'emial'; did "
+        "you mean 'email'?"
+    ) in found
+    assert (
+        f"catalog.yaml:{line + 1}: maintenance[0].start: expected a date and time with "
+        "its UTC offset, like 2026-03-05T04:00-06:00, got '2025-11-08 22:00'"
+    ) in found
+    assert any(
+        p.startswith(f"catalog.yaml:{line + 8}: maintenance[1].end: the event ends") for p in found
+    ), found
     assert not any("Traceback" in p for p in found)
 
 
 def test_duplicate_event_ids_are_an_error(scratch):
     with_events(scratch, EVENTS.replace("id: web-patch", "id: mail-move"))
     line = scratch.line_of("catalog.yaml", "title: Web patching") - 1
-    assert (f"catalog.yaml:{line}: maintenance[1].id: duplicate id 'mail-move' (already used "
-            f"on line {line - 6}); every id must be unique") in problems_of(scratch)
+    assert (
+        f"catalog.yaml:{line}: maintenance[1].id: duplicate id 'mail-move' (already used "
+        f"on line {line - 6}); every id must be unique"
+    ) in problems_of(scratch)
 
 
 def test_impossible_time_is_an_error(scratch):
     with_events(scratch, EVENTS.replace("2025-10-01T05:00Z", "2025-10-01T25:00Z"))
-    assert any("maintenance[1].start: '2025-10-01T25:00Z' is not a real date and time" in p
-               for p in problems_of(scratch))
+    assert any(
+        "maintenance[1].start: '2025-10-01T25:00Z' is not a real date and time" in p
+        for p in problems_of(scratch)
+    )
 
 
 def test_event_states_and_service_banners_follow_the_build_date(scratch, tmp_path):
     with_events(scratch)
     site, _ = load_site(scratch.root, dt.date(2025, 11, 1))
     assert [(v.event.id, v.state) for v in event_views(site)] == [
-        ("web-patch", "past"), ("mail-move", "upcoming")]
+        ("web-patch", "past"),
+        ("mail-move", "upcoming"),
+    ]
     assert [v.event.id for v in service_notices(site, "email")] == ["mail-move"]
     assert service_notices(site, "web-hosting") == []
     site, _ = load_site(scratch.root, dt.date(2025, 11, 9))
     assert service_notices(site, "email")[0].state == "under way"
     assert service_notices(site, "email")[0].when == (
-        "Saturday, November 8, 2025, 10:00 p.m. to Sunday, November 9, 2025, 2:30 a.m. "
-        "(UTC-06:00)")
+        "Saturday, November 8, 2025, 10:00 p.m. to Sunday, November 9, 2025, 2:30 a.m. (UTC-06:00)"
+    )
 
-    for as_of, expected in [(dt.date(2025, 11, 1), "Planned maintenance: Mail server move."),
-                            (dt.date(2025, 11, 9), "Maintenance under way: Mail server move."),
-                            (dt.date(2025, 11, 10), None)]:
+    for as_of, expected in [
+        (dt.date(2025, 11, 1), "Planned maintenance: Mail server move."),
+        (dt.date(2025, 11, 9), "Maintenance under way: Mail server move."),
+        (dt.date(2025, 11, 10), None),
+    ]:
         out = tmp_path / f"out-{as_of}"
         build(scratch.root, out, as_of)
         page = (out / "services/email/index.html").read_text()
@@ -126,7 +142,8 @@ def test_ics_feed_follows_rfc_5545(scratch):
     data = calendar_ics(site)
     text = data.decode("utf-8")
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith(
-        "END:VCALENDAR\r\n")
+        "END:VCALENDAR\r\n"
+    )
     assert "\n" not in text.replace("\r\n", "")  # every line ends with CRLF
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     unfolded = text.replace("\r\n ", "")
@@ -134,8 +151,10 @@ def test_ics_feed_follows_rfc_5545(scratch):
     assert "UID:mail-move@catalog.example" in unfolded
     assert "DTSTART:20251109T040000Z\r\nDTEND:20251109T083000Z" in unfolded  # -06:00 to UTC
     assert "DTSTART:20251001T050000Z" in unfolded
-    assert ("DESCRIPTION:Mail is held\\; nothing is lost. Notes: bring coffee\\, and a \\\\ "
-            "backslash. Affects: Email.") in unfolded
+    assert (
+        "DESCRIPTION:Mail is held\\; nothing is lost. Notes: bring coffee\\, and a \\\\ "
+        "backslash. Affects: Email."
+    ) in unfolded
     assert "URL:https://catalog.example/care/maintenance/#event-mail-move" in unfolded
 
 
@@ -163,10 +182,16 @@ def test_agency_page_lists_maintenance_on_its_services(scratch, tmp_path):
 
 
 def test_monthly_amount_applies_minimum_and_periods():
-    from catalogpress.model import RateLine, Unit
+    from catalogpress.schema.records import RateLine, Unit
 
-    line = RateLine(service="x", item="y", unit="u", amount=Decimal("0.0125"),
-                    charge_type="recurring", minimum=Decimal("100"))
+    line = RateLine(
+        service="x",
+        item="y",
+        unit="u",
+        amount=Decimal("0.0125"),
+        charge_type="recurring",
+        minimum=Decimal("100"),
+    )
     month, year, once = Unit("m", "month"), Unit("y", "year"), Unit("o", "once")
     assert costs.monthly_amount(line, month, Decimal("10")) == Decimal("1.25")  # minimum 100
     assert costs.monthly_amount(line, month, Decimal("1001")) == Decimal("12.51")  # half up
@@ -183,7 +208,8 @@ def test_cost_breakdown_table_and_chart_geometry(tmp_path):
     assert [(s.label, s.amount, s.percent) for s in view.segments] == [
         ("Staff time", Decimal("2.00"), Decimal("34.8")),
         ("Hardware and licences", Decimal("2.25"), Decimal("39.1")),
-        ("Overhead", Decimal("1.50"), Decimal("26.1"))]
+        ("Overhead", Decimal("1.50"), Decimal("26.1")),
+    ]
     assert view.segments[0].x == 0
     for left, right in zip(view.segments, view.segments[1:], strict=False):
         assert right.x == pytest.approx(left.x + left.width)
@@ -192,8 +218,9 @@ def test_cost_breakdown_table_and_chart_geometry(tmp_path):
     build(MINIMAL, tmp_path / "out", MINIMAL_AS_OF)
     page = (tmp_path / "out/services/email/index.html").read_text()
     assert "What is in the rate: Mailbox" in page
-    assert re.search(r'<rect x="0\.0" y="4" width="208\.7\d?" height="28" fill="#005ea2"',
-                     page), page[page.find("<svg"):page.find("</svg>")]
+    assert re.search(r'<rect x="0\.0" y="4" width="208\.7\d?" height="28" fill="#005ea2"', page), (
+        page[page.find("<svg") : page.find("</svg>")]
+    )
     assert "Our rate is 28.1% lower." in page
     assert "<script" not in page
 
@@ -213,14 +240,18 @@ def test_catalog_json_is_valid_against_its_published_schema(sample_data):
     schema = json.loads((sample_data / "data/catalog.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     assert [e.message for e in validator.iter_errors(data)] == []
     assert len(data["services"]) >= 24 and len(data["rate_sheets"]) >= 2
     assert {"upcoming", "past"} <= {m["state"] for m in data["maintenance"]}
     # The schema has teeth: a float amount, an unknown field or a missing field all fail.
     line = data["rate_sheets"][0]["lines"][0]
-    for broken in ({**line, "amount": 6.4}, {**line, "colour": "red"},
-                   {k: v for k, v in line.items() if k != "unit"}):
+    for broken in (
+        {**line, "amount": 6.4},
+        {**line, "colour": "red"},
+        {k: v for k, v in line.items() if k != "unit"},
+    ):
         data["rate_sheets"][0]["lines"][0] = broken
         assert not validator.is_valid(data), broken
     data["rate_sheets"][0]["lines"][0] = line
@@ -229,11 +260,15 @@ def test_catalog_json_is_valid_against_its_published_schema(sample_data):
 def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
     data = json.loads((sample_data / "data/catalog.json").read_text())
     for sheet in data["rate_sheets"]:
-        rows = list(csv.DictReader(io.StringIO(
-            (sample_data / f"rates/{sheet['id']}.csv").read_text(encoding="utf-8"))))
+        rows = list(
+            csv.DictReader(
+                io.StringIO((sample_data / f"rates/{sheet['id']}.csv").read_text(encoding="utf-8"))
+            )
+        )
         assert len(rows) == len(sheet["lines"])
         assert [(r["service_id"], r["item"], r["amount"]) for r in rows] == [
-            (ln["service"], ln["item"], ln["amount"]) for ln in sheet["lines"]]
+            (ln["service"], ln["item"], ln["amount"]) for ln in sheet["lines"]
+        ]
         assert all(re.fullmatch(r"\d+\.\d{2,4}", r["amount"]) for r in rows)
         assert {r["fiscal_year"] for r in rows} == {str(sheet["fiscal_year"])}
 
@@ -260,17 +295,22 @@ def test_search_index_is_built_into_the_site(sample_data):
     assert (index / "pagefind.js").is_file() and list((index / "fragment").iterdir())
     assert not list(index.glob("pagefind-ui*"))  # the theme has its own search page
     service = (sample_data / "services/enterprise-email/index.html").read_text()
-    assert 'data-pagefind-filter="category[data-value]" data-value="Email and Collaboration"' \
+    assert (
+        'data-pagefind-filter="category[data-value]" data-value="Email and Collaboration"'
         in service
+    )
     assert 'data-pagefind-filter="status[data-value]" data-value="Active"' in service
     home = (sample_data / "index.html").read_text()
-    assert re.search(r'<form class="site-search" role="search" aria-label="Site" '
-                     r'action="search/"', home)
+    assert re.search(
+        r'<form class="site-search" role="search" aria-label="Site" '
+        r'action="search/"',
+        home,
+    )
 
 
 def test_search_index_is_reproducible():
-    from catalogpress.pipeline import render
-    from catalogpress.search import _read, search_index
+    from catalogpress.app.build import render
+    from catalogpress.index.search import _read, search_index
 
     from .conftest import MINIMAL
 
@@ -336,8 +376,12 @@ def script_problems(site) -> list[str]:
             src = attrs.get("src") or ""
             if src:
                 name = src.rsplit("/", 1)[-1]
-                if not (src.endswith(f"assets/{name}") and name in ALLOWED_SCRIPTS
-                        and not src.startswith(("http:", "https:", "//")) and not text):
+                if not (
+                    src.endswith(f"assets/{name}")
+                    and name in ALLOWED_SCRIPTS
+                    and not src.startswith(("http:", "https:", "//"))
+                    and not text
+                ):
                     found.append(f"{where}: script {src}")
             elif attrs.get("type") == "application/json":
                 try:
@@ -355,14 +399,16 @@ def test_only_theme_scripts_and_json_data_in_sample_site(sample_data):
     assert script_problems(sample_data) == []
     estimator = (sample_data / "estimator/index.html").read_text()
     assert '<script src="../assets/estimator.js" defer></script>' in estimator
-    assert '<script src="../assets/search.js" defer></script>' in (
-        sample_data / "search/index.html").read_text()
+    assert (
+        '<script src="../assets/search.js" defer></script>'
+        in (sample_data / "search/index.html").read_text()
+    )
 
 
 def test_content_cannot_inject_script_into_tool_pages(scratch, tmp_path):
     evil = "Email </script><script>alert(1)</script> <img src=x onerror=alert(2)>"
-    scratch.replace("catalog.yaml", "name: Email\n", f"name: \"{evil}\"\n")
-    scratch.replace("rates.yaml", "item: Mailbox", "item: \"Mailbox</script><script>x()\"")
+    scratch.replace("catalog.yaml", "name: Email\n", f'name: "{evil}"\n')
+    scratch.replace("rates.yaml", "item: Mailbox", 'item: "Mailbox</script><script>x()"')
     with_events(scratch)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF)
     out = tmp_path / "out"
@@ -376,7 +422,7 @@ def test_content_cannot_inject_script_into_tool_pages(scratch, tmp_path):
 
 
 def test_ics_folding_never_splits_a_character():
-    from catalogpress.care import _fold
+    from catalogpress.model.maintenance import _fold
 
     line = "DESCRIPTION:" + "Réseau été " * 20
     folded = _fold(line)

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from catalogpress.pipeline import build
+from catalogpress.app.build import build
 
 from .checks import require_tool, serve_folder
 from .conftest import REPO
@@ -38,9 +38,18 @@ def chromium():
     except ImportError:  # in CI a failure, never a skip
         require_tool(False, "Playwright for Python")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -59,10 +68,11 @@ def page(site, chromium):
 
 
 def results(page) -> list[tuple[str, str]]:
-    page.wait_for_function("document.getElementById('search-status').textContent"
-                           ".match(/result/)")
-    return [(a.inner_text(), a.get_attribute("href"))
-            for a in page.locator("#search-results h2 a").all()]
+    page.wait_for_function("document.getElementById('search-status').textContent.match(/result/)")
+    return [
+        (a.inner_text(), a.get_attribute("href"))
+        for a in page.locator("#search-results h2 a").all()
+    ]
 
 
 def test_search_finds_a_known_service(page):
@@ -78,8 +88,12 @@ def test_search_finds_a_known_service(page):
 
 
 def test_search_filters_by_category_audience_and_status(page, site):
-    in_category = set(re.findall(r'<a href="\.\./\.\./services/([a-z0-9-]+)/"',
-                                 (site / "categories/security/index.html").read_text()))
+    in_category = set(
+        re.findall(
+            r'<a href="\.\./\.\./services/([a-z0-9-]+)/"',
+            (site / "categories/security/index.html").read_text(),
+        )
+    )
     assert len(in_category) >= 3
     page.goto(page.base + "search/?category=Security")
     found = results(page)
@@ -94,8 +108,9 @@ def test_search_filters_by_category_audience_and_status(page, site):
     assert found == [("Security Awareness Training", "/services/security-awareness-training/")]
     page.get_by_label("Status").select_option("Proposed")
     page.get_by_role("button", name="Search").last.click()
-    page.wait_for_function("document.getElementById('search-status').textContent"
-                           ".startsWith('No results')")
+    page.wait_for_function(
+        "document.getElementById('search-status').textContent.startsWith('No results')"
+    )
     assert page.locator("#search-results li").count() == 0
 
 
@@ -122,9 +137,11 @@ BASKET = {  # label on the form -> quantity; see the totals worked out below
 # FY2027: monthly 645.00 + 133.00 + 148.14 = 926.14; yearly 926.14 x 12 + 1,140.00
 # FY2028: monthly 645.00 + 129.00 + 150.61 = 924.61; yearly 924.61 x 12 + 1,140.00
 EXPECTED = {
-    ("monthly", "fy2027"): "$926.14", ("annual", "fy2027"): "$12,253.68",
+    ("monthly", "fy2027"): "$926.14",
+    ("annual", "fy2027"): "$12,253.68",
     ("once", "fy2027"): "$5,000.00",
-    ("monthly", "fy2028"): "$924.61", ("annual", "fy2028"): "$12,235.32",
+    ("monthly", "fy2028"): "$924.61",
+    ("annual", "fy2028"): "$12,235.32",
     ("once", "fy2028"): "$4,950.00",
 }
 
@@ -139,15 +156,22 @@ def test_estimator_totals_a_known_basket(page):
         cell = page.locator(f'[data-total="{kind}"][data-sheet="{sheet}"]')
         assert cell.inner_text() == amount, (kind, sheet)
     summary = page.locator("#estimate-summary[role=status][aria-live=polite]")
-    page.wait_for_function("document.getElementById('estimate-summary').textContent"
-                           ".startsWith('FY2027')")
+    page.wait_for_function(
+        "document.getElementById('estimate-summary').textContent.startsWith('FY2027')"
+    )
     assert summary.inner_text() == (
         "FY2027: $926.14 a month, $12,253.68 a year, $5,000.00 one-time. "
-        "FY2028: $924.61 a month, $12,235.32 a year, $4,950.00 one-time.")
+        "FY2028: $924.61 a month, $12,235.32 a year, $4,950.00 one-time."
+    )
     rows = page.locator("#estimate-lines tbody tr")
     assert rows.count() == 5
-    assert rows.nth(0).inner_text().split("\t")[-1] in {"$645.00", "$133.00", "$148.14",
-                                                        "$1,140.00", "$5,000.00"}
+    assert rows.nth(0).inner_text().split("\t")[-1] in {
+        "$645.00",
+        "$133.00",
+        "$148.14",
+        "$1,140.00",
+        "$5,000.00",
+    }
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").click()
@@ -156,10 +180,10 @@ def test_estimator_totals_a_known_basket(page):
     table = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
     assert table[0][:3] == ["fiscal_year", "service", "item"]
     totals = [row for row in table if row[1] == "Total"]
-    assert totals == [["FY2027", "Total", "", "", "", "", "", "", "926.14", "12253.68",
-                       "5000.00"],
-                      ["FY2028", "Total", "", "", "", "", "", "", "924.61", "12235.32",
-                       "4950.00"]]
+    assert totals == [
+        ["FY2027", "Total", "", "", "", "", "", "", "926.14", "12253.68", "5000.00"],
+        ["FY2028", "Total", "", "", "", "", "", "", "924.61", "12235.32", "4950.00"],
+    ]
     pages = next(row for row in table if row[2] == "Black-and-white page" and row[0] == "FY2028")
     assert pages[4:8] == ["12345", "0.0122", "use", "150.61"]
 
@@ -176,8 +200,10 @@ def test_estimator_rejects_bad_input_and_can_be_printed(page):
     field.fill("1")
     assert field.get_attribute("aria-invalid") is None
     page.keyboard.press("Tab")  # keyboard reaches the next quantity
-    assert page.evaluate("document.activeElement.dataset.key") == \
-        "virtual-servers|Virtual processor (vCPU)|"
+    assert (
+        page.evaluate("document.activeElement.dataset.key")
+        == "virtual-servers|Virtual processor (vCPU)|"
+    )
     page.emulate_media(media="print")
     assert not page.locator("#estimator").is_visible()
     assert page.locator("#estimate-totals").is_visible()
@@ -188,16 +214,30 @@ def test_in_house_comparison_computes_the_right_figures(page):
     page.goto(page.base + "compare/")
     page.get_by_label("Service and rate").select_option("virtual-servers|Virtual server base|")
     page.get_by_label("How many").fill("10")
-    for label, value in [("Staff hours a year", "200"), ("Cost of a staff hour", "55.50"),
-                         ("Hardware and software", "3,000"), ("Space, dollars", "1200"),
-                         ("Power and cooling", "800.50"), ("Backup and disaster recovery",
-                                                           "1500"),
-                         ("Security, dollars", "2000"), ("Overhead, percent", "10")]:
+    for label, value in [
+        ("Staff hours a year", "200"),
+        ("Cost of a staff hour", "55.50"),
+        ("Hardware and software", "3,000"),
+        ("Space, dollars", "1200"),
+        ("Power and cooling", "800.50"),
+        ("Backup and disaster recovery", "1500"),
+        ("Security, dollars", "2000"),
+        ("Overhead, percent", "10"),
+    ]:
         page.get_by_label(label, exact=False).fill(value)
-    cells = {(side, part): page.locator(f'[data-side="{side}"][data-part="{part}"]')
-             .inner_text() for side in ("in-house", "ours")
-             for part in ("labor", "facilities", "hardware", "disaster_recovery", "security",
-                          "overhead", "total")}
+    cells = {
+        (side, part): page.locator(f'[data-side="{side}"][data-part="{part}"]').inner_text()
+        for side in ("in-house", "ours")
+        for part in (
+            "labor",
+            "facilities",
+            "hardware",
+            "disaster_recovery",
+            "security",
+            "overhead",
+            "total",
+        )
+    }
     # Theirs: 200 h x $55.50; space + power; direct 19,600.50 plus 10% overhead.
     assert cells[("in-house", "labor")] == "$11,100.00"
     assert cells[("in-house", "facilities")] == "$2,000.50"
@@ -207,27 +247,32 @@ def test_in_house_comparison_computes_the_right_figures(page):
     assert cells[("ours", "labor")] == "$2,322.00"
     assert cells[("ours", "hardware")] == "$2,167.20"
     assert cells[("ours", "total")] == "$7,740.00"
-    page.wait_for_function("document.getElementById('compare-summary').textContent"
-                           ".startsWith('Doing it yourself')")
+    page.wait_for_function(
+        "document.getElementById('compare-summary').textContent.startsWith('Doing it yourself')"
+    )
     assert page.inner_text("#compare-summary") == (
-        "Doing it yourself: $21,560.55 a year. With us: $7,740.00 a year, $13,820.55 less.")
+        "Doing it yourself: $21,560.55 a year. With us: $7,740.00 a year, $13,820.55 less."
+    )
     assert "$11,040.00 a year ($92.00 per virtual server per month)" in page.inner_text(
-        "#compare-benchmark")
+        "#compare-benchmark"
+    )
 
 
 def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium):
     import weasyprint
 
-    from catalogpress.pipeline import load_site, render
-    from catalogpress.render import Output
-    from catalogpress.search import search_index
+    from catalogpress.app.build import load_site, render
+    from catalogpress.index.search import search_index
+    from catalogpress.render.outputs import Output
 
     from .conftest import MINIMAL, MINIMAL_AS_OF
 
     site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
     outputs, copies = render(MINIMAL, site)
-    brochure = weasyprint.HTML(string="<title>Email brochure</title><h1>Email</h1><p>Every "
-                               "mailbox is guarded by zanzibarite filters.</p>").write_pdf()
+    brochure = weasyprint.HTML(
+        string="<title>Email brochure</title><h1>Email</h1><p>Every "
+        "mailbox is guarded by zanzibarite filters.</p>"
+    ).write_pdf()
     outputs.append(Output("brochures/email.pdf", brochure))
     outputs += search_index(outputs, "en")
     for output in outputs:  # a test writes its own copy; the site builder uses output.py
@@ -268,7 +313,8 @@ def test_search_opened_from_disk_says_what_to_do(site, chromium):
     tab = chromium.new_page()
     tab.goto((site / "search" / "index.html").as_uri() + "?q=mailbox")
     tab.wait_for_function("document.getElementById('search-status').textContent !== ''")
-    assert tab.inner_text("#search-status").startswith("Search works when the site is "
-                                                       "published on a web server")
+    assert tab.inner_text("#search-status").startswith(
+        "Search works when the site is published on a web server"
+    )
     assert tab.get_by_role("link", name="Email and Collaboration").count() == 1
     tab.close()

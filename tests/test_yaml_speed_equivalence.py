@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from catalogpress import yamlfile
-from catalogpress.errors import Problems
-from catalogpress.yamlfile import MAX_DEPTH, Doc, dotted, load_yaml
+from catalogpress.core.errors import Problems
+from catalogpress.sources import yamlfile
+from catalogpress.sources.yamlfile import MAX_DEPTH, Doc, dotted, load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,33 +36,48 @@ class _ReferenceBuilder:
 
     def build(self, node: Any, path: tuple, depth: int) -> Any:
         if id(node) in self.seen:
-            raise yamlfile._AliasUsed(yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset,
-                                                0, None, None))  # type: ignore[arg-type]
+            raise yamlfile._AliasUsed(
+                yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset, 0, None, None)
+            )  # type: ignore[arg-type]
         self.seen.add(id(node))
         self.doc.lines.setdefault(path, self._line(node))
         where = dotted(path)
         if depth > MAX_DEPTH:
-            self.problems.add(self.doc.file, self._line(node), where,
-                              f"nested too deeply (more than {MAX_DEPTH} levels)")
+            self.problems.add(
+                self.doc.file,
+                self._line(node),
+                where,
+                f"nested too deeply (more than {MAX_DEPTH} levels)",
+            )
             return None
         if node.tag not in yamlfile._ALLOWED_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.problems.add(self.doc.file, self._line(node), where, f"the tag '{tag}' is "
-                              "not allowed (only plain values, lists and 'name: value' lines)")
+            self.problems.add(
+                self.doc.file,
+                self._line(node),
+                where,
+                f"the tag '{tag}' is "
+                "not allowed (only plain values, lists and 'name: value' lines)",
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.add(self.doc.file, self._line(key_node), where,
-                                      "a key must be a plain name")
+                    self.problems.add(
+                        self.doc.file, self._line(key_node), where, "a key must be a plain name"
+                    )
                     continue
                 key = str(key_node.value)
                 child = (*path, key)
                 if key in result:
-                    self.problems.add(self.doc.file, self._line(key_node), dotted(child),
-                                      f"duplicate key '{key}' (first given on line "
-                                      f"{self.doc.lines[child]}); remove one of them")
+                    self.problems.add(
+                        self.doc.file,
+                        self._line(key_node),
+                        dotted(child),
+                        f"duplicate key '{key}' (first given on line "
+                        f"{self.doc.lines[child]}); remove one of them",
+                    )
                     continue
                 self.doc.lines[child] = self._line(key_node)
                 result[key] = self.build(value_node, child, depth + 1)
@@ -79,8 +94,12 @@ def _reference_parse(text: str, problems: Problems, first_line: int) -> Doc | No
         node = _ReferenceComposer(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problems.add("x", (mark.line + 1 if mark else 1) + offset, "",
-                     yamlfile._explain_syntax_error(exc, text, mark))
+        problems.add(
+            "x",
+            (mark.line + 1 if mark else 1) + offset,
+            "",
+            yamlfile._explain_syntax_error(exc, text, mark),
+        )
         return None
     except yaml.reader.ReaderError:
         problems.add("x", 0, "", "control character")
@@ -93,9 +112,12 @@ def _reference_parse(text: str, problems: Problems, first_line: int) -> Doc | No
     try:
         doc.data = _ReferenceBuilder(doc, offset, problems).build(node, (), 0)
     except yamlfile._AliasUsed as exc:
-        problems.add("x", exc.mark.line + 1 + offset, "",
-                     "anchors and aliases (&name, *name) are not supported; "
-                     "write the values out in full")
+        problems.add(
+            "x",
+            exc.mark.line + 1 + offset,
+            "",
+            "anchors and aliases (&name, *name) are not supported; write the values out in full",
+        )
     return doc if len(problems.items) == before else None
 
 
@@ -111,8 +133,12 @@ def _typed(value: Any) -> Any:
 def _outcome(doc: Doc | None, problems: Problems) -> Any:
     if doc is None:
         return None, [str(p) for p in problems.items]
-    return (_typed(doc.data), list(doc.lines.items()), list(doc.raw.items()),
-            [str(p) for p in problems.items])
+    return (
+        _typed(doc.data),
+        list(doc.lines.items()),
+        list(doc.raw.items()),
+        [str(p) for p in problems.items],
+    )
 
 
 def _check(text: str) -> None:
@@ -125,15 +151,56 @@ def _check(text: str) -> None:
         assert _outcome(new, new_problems) == _outcome(old, old_problems), text
 
 
-SCALARS = ["NO", "yes", "on", "1.10", "0777", "2026-01-01", "22:30", "~", "null", "Null", "",
-           "true", "False", "TRUE", "tRue", "-5", "+7", "0", "00", ".5", "1e3", "1.0e3", "-.5e-2",
-           "0x1F", ".inf", ".nan", "1_000", "'quoted 5'", '"dq true"', "R&D", "a b", "é",
-           "!!str 5", "!!int 7", "!!float 2", "!!bool true", "!!null ''", "[]", "{}",
-           "[1, x, true]", "{a: 1, b: [c]}", "|\n  block\n",
-           # mistakes, picked less often so that most generated documents load
-           # (a core tag on a value not written its way, such as "!!seq 1.5", is now an
-           # error that the old builder did not report: see test_yamlfile)
-           "-", "!foo x", "!!binary aGk="]
+SCALARS = [
+    "NO",
+    "yes",
+    "on",
+    "1.10",
+    "0777",
+    "2026-01-01",
+    "22:30",
+    "~",
+    "null",
+    "Null",
+    "",
+    "true",
+    "False",
+    "TRUE",
+    "tRue",
+    "-5",
+    "+7",
+    "0",
+    "00",
+    ".5",
+    "1e3",
+    "1.0e3",
+    "-.5e-2",
+    "0x1F",
+    ".inf",
+    ".nan",
+    "1_000",
+    "'quoted 5'",
+    '"dq true"',
+    "R&D",
+    "a b",
+    "é",
+    "!!str 5",
+    "!!int 7",
+    "!!float 2",
+    "!!bool true",
+    "!!null ''",
+    "[]",
+    "{}",
+    "[1, x, true]",
+    "{a: 1, b: [c]}",
+    "|\n  block\n",
+    # mistakes, picked less often so that most generated documents load
+    # (a core tag on a value not written its way, such as "!!seq 1.5", is now an
+    # error that the old builder did not report: see test_yamlfile)
+    "-",
+    "!foo x",
+    "!!binary aGk=",
+]
 GOOD = SCALARS[:-3]
 
 
@@ -147,10 +214,10 @@ def _random_yaml(rng: random.Random, depth: int, indent: str) -> str:
     if rng.random() < 0.01:
         keys.append(keys[0])
     if kind < 0.75:
-        return "\n" + "".join(f"{indent}{k}:{_random_yaml(rng, depth + 1, indent + '  ')}"
-                              for k in keys)
-    return "\n" + "".join(f"{indent}-{_random_yaml(rng, depth + 1, indent + '  ')}"
-                          for _ in keys)
+        return "\n" + "".join(
+            f"{indent}{k}:{_random_yaml(rng, depth + 1, indent + '  ')}" for k in keys
+        )
+    return "\n" + "".join(f"{indent}-{_random_yaml(rng, depth + 1, indent + '  ')}" for _ in keys)
 
 
 def test_resolver_matches_pyyaml_resolve():
@@ -169,20 +236,40 @@ def test_repository_yaml_matches_reference():
     for path in sorted(REPO.glob("content/**/*.md")):
         text = path.read_text(encoding="utf-8")
         if text.startswith("---\n") and "\n---" in text[3:]:
-            _check(text[4:text.index("\n---", 3) + 1])
+            _check(text[4 : text.index("\n---", 3) + 1])
 
 
-@pytest.mark.parametrize("text", [
-    "a: 1\na: 2\n", "{a: 1, a: 2}\n", "a: &x 1\nb: *x\n", "a: &x [1, {b: c}]\nd: [e, *x]\n",
-    "- &s x\n- [y, *s]\n", "a: {b: &q 1}\nc: {d: *q}\n", "a: &x k\n*x : v\n", "a: R&D\n",
-    "? [a, b]\n: c\n", "a: !!python/object x\n", "x: !!set {a}\n", "a: b: c\n", "a:\n\tb: 1\n",
-    "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 40)) + "  " * 40 + "c: d\n",
-    "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 39)) + "  " * 39 + "c: d\n",
-    "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 39)) + "  " * 39 + "c: [x]\n",
-    "a: [" + "[" * 38 + "x" + "]" * 38 + "]\n", "a: [" + "[" * 37 + "x" + "]" * 37 + "]\n",
-    "k: " + "{a: " * 39 + "1" + "}" * 39 + "\n", "k: " + "{a: " * 40 + "x" + "}" * 40 + "\n",
-    "", "# only a comment\n", "plain\n", "-\n- \n- ~\n", "1: a\n2.5: b\ntrue: c\n: f\n",
-], ids=lambda text: repr(text)[:40])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",
+        "{a: 1, a: 2}\n",
+        "a: &x 1\nb: *x\n",
+        "a: &x [1, {b: c}]\nd: [e, *x]\n",
+        "- &s x\n- [y, *s]\n",
+        "a: {b: &q 1}\nc: {d: *q}\n",
+        "a: &x k\n*x : v\n",
+        "a: R&D\n",
+        "? [a, b]\n: c\n",
+        "a: !!python/object x\n",
+        "x: !!set {a}\n",
+        "a: b: c\n",
+        "a:\n\tb: 1\n",
+        "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 40)) + "  " * 40 + "c: d\n",
+        "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 39)) + "  " * 39 + "c: d\n",
+        "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 39)) + "  " * 39 + "c: [x]\n",
+        "a: [" + "[" * 38 + "x" + "]" * 38 + "]\n",
+        "a: [" + "[" * 37 + "x" + "]" * 37 + "]\n",
+        "k: " + "{a: " * 39 + "1" + "}" * 39 + "\n",
+        "k: " + "{a: " * 40 + "x" + "}" * 40 + "\n",
+        "",
+        "# only a comment\n",
+        "plain\n",
+        "-\n- \n- ~\n",
+        "1: a\n2.5: b\ntrue: c\n: f\n",
+    ],
+    ids=lambda text: repr(text)[:40],
+)
 def test_edge_cases_match_reference(text):
     _check(text)
 

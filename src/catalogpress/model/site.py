@@ -1,0 +1,265 @@
+"""Stage 3, model: the site as it stands on one date, ready for templates.
+
+Turns validated records into views (the version in effect, its rates, SLA,
+owner, rendered overview) and decides every page's address. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from catalogpress.check.plain_language import glossary_acronyms
+from catalogpress.check.validate import Checked
+from catalogpress.core.errors import Problems
+from catalogpress.core.suggest import suggest
+from catalogpress.model.markdown import line_of, render_many
+from catalogpress.model.news import catalog_events
+from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
+from catalogpress.model.views import (
+    AgencyView,
+    CategoryView,
+    NoticeView,
+    PageView,
+    ServiceView,
+    SheetView,
+    Site,
+    SlaView,
+)
+from catalogpress.schema.dates import (
+    effective_status,
+    sheet_in_effect,
+    sheet_periods,
+    version_in_effect,
+)
+from catalogpress.schema.records import (
+    Category,
+    RateLine,
+    RateSheet,
+)
+from catalogpress.schema.units import BUILTIN_UNITS
+
+
+class _Links:
+    """Resolves `service:x`, `page:x`, `/path/` and image links to site paths."""
+
+    def __init__(self, checked: Checked, images: set[str]) -> None:
+        self.known = {
+            "service": {s.id for s in checked.catalog.services},
+            "category": {c.id for c in checked.catalog.categories},
+            "page": set(checked.pages),
+            "sla": set(checked.slas),
+        }
+        self.images = images
+        self.paths = (
+            {
+                f"{kind}s/{i}/" if kind != "category" else f"categories/{i}/"
+                for kind in ("service", "sla", "category")
+                for i in self.known[kind]
+            }
+            | {f"{slug}/" for slug in checked.pages}
+            | {"", "services/", "categories/", "rates/", "slas/", "care/", "glossary/"}
+        )
+
+    def closest(self, target: str) -> str:
+        """ "; did you mean 'service:email'?" for a mistyped link, else nothing."""
+        target = target.partition("#")[0]
+        if ":" in target:
+            return suggest(target, [f"{kind}:{i}" for kind, ids in self.known.items() for i in ids])
+        return suggest(target, [f"/{p}" for p in self.paths if p])
+
+    def __call__(self, target: str) -> str | None:
+        target, _, fragment = target.partition("#")
+        suffix = f"#{fragment}" if fragment else ""
+        kind, sep, ident = target.partition(":")
+        if sep:
+            if ident not in self.known.get(kind, ()):
+                return None
+            folder = {
+                "service": "services/",
+                "sla": "slas/",
+                "category": "categories/",
+                "page": "",
+            }[kind]
+            return f"{folder}{ident}/{suffix}"
+        path = target.lstrip("/")
+        if path.removeprefix("content/") in self.images:
+            return path.removeprefix("content/") + suffix
+        if path in self.paths or path + "/" in self.paths:
+            return (path if path.endswith("/") or not path else path + "/") + suffix
+        return None
+
+
+def build_site(
+    checked: Checked,
+    images: set[str],
+    as_of: dt.date,
+    problems: Problems,
+    meanwhile: Callable[[], object] | None = None,
+) -> Site:
+    """The Site model; `meanwhile` runs while the markdown renders (see workers.fork_map)."""
+    links = _Links(checked, images)
+    catalog = checked.catalog
+
+    acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
+
+    # Every body at once, so that a big catalog's markdown renders in parallel.
+    docs = [(d, f"slas/{sid}/", 2) for sid, d in sorted(checked.slas.items())]
+    docs += [(d, f"{slug}/", 2) for slug, d in sorted(checked.pages.items())]
+    docs += [
+        (checked.overviews[s.id], f"services/{s.id}/", 3)
+        for s in catalog.services
+        if s.id in checked.overviews
+    ]
+    docs += [(checked.glossary, "glossary/", 2)] if checked.glossary else []
+    rendered = render_many(
+        [(d.file.body, path, top) for d, path, top in docs], links, acronyms, meanwhile
+    )
+    bodies: dict[str, str] = {}
+    for (doc, path, _), (body, broken) in zip(docs, rendered, strict=True):
+        bodies[path] = body
+        for target in broken:
+            problems.add(
+                doc.file.path,
+                line_of(doc.file.body, target, doc.file.body_line),
+                "",
+                f"the link '{target}' points to nothing in this catalog "
+                "(expected service:<id>, page:<page-name>, sla:<id>, category:<id> "
+                f"or a page path like /rates/){links.closest(target)}",
+            )
+
+    slas = {
+        sid: SlaView(sid, d.meta, bodies[f"slas/{sid}/"], f"slas/{sid}/")
+        for sid, d in sorted(checked.slas.items())
+    }
+    pages = {
+        slug: PageView(slug, d.meta, bodies[f"{slug}/"], f"{slug}/")
+        for slug, d in sorted(checked.pages.items())
+    }
+    people = {p.id: p for p in catalog.people}
+    audiences = {a.id: a.name for a in catalog.audiences}
+    by_id = {s.id: s for s in catalog.services}
+    current = sheet_in_effect(checked.rates, as_of)
+    periods = sheet_periods(checked.rates)
+    upcoming = next((sheet for sheet, first, _ in periods if first > as_of), None)
+    current_lines, next_lines = _lines_by_service(current), _lines_by_service(upcoming)
+    services: dict[str, ServiceView] = {}
+    for service in sorted(catalog.services, key=lambda s: s.name.lower()):
+        version = version_in_effect(service, as_of) or service.versions[0]
+        status = effective_status(version, as_of)
+        later = [v for v in service.versions if v.effective > as_of and v is not version]
+        overview = checked.overviews.get(service.id)
+        path = f"services/{service.id}/"
+        services[service.id] = ServiceView(
+            service=service,
+            version=version,
+            upcoming=later[0] if later else None,
+            category=next(c for c in catalog.categories if c.id == service.category),
+            audiences=tuple(audiences[a] for a in service.audience),
+            owner=people[service.owner.contact],
+            sla=slas[version.sla],
+            overview=overview.meta if overview else None,
+            overview_body=bodies[path] if overview else "",
+            rates=current_lines.get(service.id, ()),
+            next_rates=next_lines.get(service.id, ()),
+            status=status,
+            related=tuple(by_id[r] for r in service.related),
+            replacement=by_id.get(version.replaced_by or ""),
+            path=path,
+        )
+    categories = [
+        CategoryView(
+            c,
+            tuple(s for s in services.values() if s.category.id == c.id and s.listed),
+            tuple(s for s in services.values() if s.category.id == c.id and s.status == "proposed"),
+            f"categories/{c.id}/",
+        )
+        for c in catalog.categories
+    ]
+    sheets = [
+        _sheet_view(sheet, first, last, categories, services)
+        for sheet, first, last in reversed(periods)
+    ]
+    notice_list = notices([sheet for sheet, _, _ in periods])
+    notice_by_sheet = {n.new.id: n for n in notice_list}
+    glossary = checked.glossary
+    return Site(
+        as_of=as_of,
+        settings=catalog.site,
+        office=catalog.office,
+        units={**BUILTIN_UNITS, **(checked.rates.units or {})},
+        categories=categories,
+        services=services,
+        slas=slas,
+        pages=pages,
+        people=people,
+        agencies=[
+            AgencyView(
+                a, people[a.specialist], slas[a.sla], tuple(services[s.service] for s in a.services)
+            )
+            for a in sorted(catalog.agencies, key=lambda a: a.name)
+        ],
+        sheets=sheets,
+        current_sheet=next((s for s in sheets if s.sheet is current), None),
+        next_sheet=next((s for s in sheets if s.sheet is upcoming), None),
+        notices=[_notice_view(n, categories, services) for n in reversed(notice_list)],
+        events=catalog_events(
+            catalog.services,
+            {s.id: s.name for s in catalog.services},
+            [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods],
+        ),
+        glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
+        glossary_body=bodies["glossary/"] if glossary else "",
+        glossary_title=glossary.meta.title if glossary else "Glossary",
+        featured=[services[s] for s in catalog.site.featured],
+        maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))),
+    )
+
+
+def _lines_by_service(sheet: RateSheet | None) -> dict[str, tuple[RateLine, ...]]:
+    grouped: dict[str, list[RateLine]] = {}
+    for line in sheet.lines if sheet else ():
+        grouped.setdefault(line.service, []).append(line)
+    return {service: tuple(lines) for service, lines in grouped.items()}
+
+
+T = TypeVar("T")
+
+
+def _group_by_category(
+    per_service: dict[str, tuple[T, ...]],
+    categories: list[CategoryView],
+    services: dict[str, ServiceView],
+) -> tuple[tuple[Category, tuple[tuple[ServiceView, tuple[T, ...]], ...]], ...]:
+    """Category → services (in name order) → their items, leaving out empty ones."""
+    rows: dict[str, list[tuple[ServiceView, tuple[T, ...]]]] = {}
+    for view in services.values():
+        if per_service.get(view.id):
+            rows.setdefault(view.category.id, []).append((view, per_service[view.id]))
+    return tuple(
+        (c.category, tuple(rows[c.category.id])) for c in categories if c.category.id in rows
+    )
+
+
+def _notice_view(
+    notice: ChangeNotice, categories: list[CategoryView], services: dict[str, ServiceView]
+) -> NoticeView:
+    changed: dict[str, list[LineChange]] = {}
+    for change in notice.lines:
+        changed.setdefault(change.service, []).append(change)
+    groups = _group_by_category({k: tuple(v) for k, v in changed.items()}, categories, services)
+    return NoticeView(notice, groups, f"rates/changes/{notice.id}/")
+
+
+def _sheet_view(
+    sheet: RateSheet,
+    first: dt.date,
+    last: dt.date | None,
+    categories: list[CategoryView],
+    services: dict[str, ServiceView],
+) -> SheetView:
+    groups = _group_by_category(_lines_by_service(sheet), categories, services)
+    return SheetView(
+        sheet, first, last, tuple(groups), f"rates/{sheet.id}/", f"rates/{sheet.id}.csv"
+    )

@@ -1,0 +1,191 @@
+"""The site model's views: each record as a page shows it, on one date.
+
+Frozen dataclasses the templates read; built by model/site.py's `build_site`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from catalogpress.model.news import Event
+from catalogpress.model.rate_changes import ChangeNotice, LineChange
+from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
+from catalogpress.schema.records import (
+    Agency,
+    Category,
+    Maintenance,
+    Office,
+    Person,
+    RateLine,
+    RateSheet,
+    Service,
+    SiteSettings,
+    Unit,
+    Version,
+)
+
+LISTED_STATUSES = ("active", "retiring")
+
+# While a page renders, the markdown bodies its template reads, by body key. The
+# render stage's page cache uses it: a page that read no changed body is reused.
+_body_reads: dict[str, str] | None = None
+
+
+def record_body_reads(reads: dict[str, str] | None) -> None:
+    """Start (with an empty dict) or stop (None) recording which bodies are read."""
+    global _body_reads
+    _body_reads = reads
+
+
+def _read(key: str, html: str) -> str:
+    if _body_reads is not None:
+        _body_reads[key] = html
+    return html
+
+
+@dataclass(frozen=True)
+class SlaView:
+    id: str
+    meta: SlaMeta
+    body: str  # rendered markdown; templates read it as body_html
+    path: str
+
+    @property
+    def body_html(self) -> str:
+        return _read(f"sla:{self.id}", self.body)
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    service: Service
+    version: Version  # the version in effect, or the first planned one when none is yet
+    upcoming: Version | None  # a later version already scheduled
+    category: Category
+    audiences: tuple[str, ...]  # names of who may order
+    owner: Person
+    sla: SlaView
+    overview: ServiceOverview | None
+    overview_body: str  # rendered markdown; templates read it as overview_html
+    rates: tuple[RateLine, ...]  # in the sheet in effect
+    next_rates: tuple[RateLine, ...]  # in next fiscal year's sheet, when published
+    related: tuple[Service, ...]
+    replacement: Service | None
+    status: str  # the version's status, but "retired" once a retire date has passed
+    path: str
+
+    @property
+    def id(self) -> str:
+        return self.service.id
+
+    @property
+    def overview_html(self) -> str:
+        return _read(f"service:{self.service.id}", self.overview_body)
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    @property
+    def listed(self) -> bool:
+        return self.status in LISTED_STATUSES
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    category: Category
+    services: tuple[ServiceView, ...]  # listed ones, by name
+    coming_soon: tuple[ServiceView, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    slug: str
+    meta: PageMeta
+    body: str  # rendered markdown; templates read it as body_html
+    path: str
+
+    @property
+    def body_html(self) -> str:
+        return _read(f"page:{self.slug}", self.body)
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    agency: Agency
+    specialist: Person
+    sla: SlaView
+    services: tuple[ServiceView, ...]
+
+
+@dataclass(frozen=True)
+class SheetView:
+    sheet: RateSheet
+    first_day: dt.date
+    last_day: dt.date | None
+    groups: tuple[tuple[Category, tuple[tuple[ServiceView, tuple[RateLine, ...]], ...]], ...]
+    path: str
+    csv_path: str
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A rate change notice grouped for display: category → service → changed lines."""
+
+    notice: ChangeNotice
+    groups: tuple[tuple[Category, tuple[tuple[ServiceView, tuple[LineChange, ...]], ...]], ...]
+    path: str
+
+
+@dataclass
+class Site:
+    as_of: dt.date
+    settings: SiteSettings
+    office: Office
+    units: dict[str, Unit]
+    categories: list[CategoryView]
+    services: dict[str, ServiceView]
+    slas: dict[str, SlaView]
+    pages: dict[str, PageView]
+    people: dict[str, Person]
+    agencies: list[AgencyView]
+    sheets: list[SheetView]  # newest first
+    current_sheet: SheetView | None
+    next_sheet: SheetView | None  # published ahead of its fiscal year
+    notices: list[NoticeView]  # newest first
+    events: list[Event]  # newest first, including scheduled ones
+    glossary: list[Term]
+    glossary_body: str  # rendered markdown; templates read it as glossary_html
+    glossary_title: str
+    featured: list[ServiceView] = field(default_factory=list)
+    maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
+
+    @property
+    def glossary_html(self) -> str:
+        return _read("glossary", self.glossary_body)
+
+    def bodies(self) -> dict[str, str]:
+        """Every rendered markdown body by the key its reads are recorded under."""
+        found = {f"service:{s.id}": s.overview_body for s in self.services.values()}
+        found.update({f"sla:{s.id}": s.body for s in self.slas.values()})
+        found.update({f"page:{p.slug}": p.body for p in self.pages.values()})
+        found["glossary"] = self.glossary_body
+        return found
+
+    @property
+    def past_events(self) -> list[Event]:
+        return [e for e in self.events if e.date <= self.as_of]
+
+    @property
+    def upcoming_events(self) -> list[Event]:
+        return sorted(e for e in self.events if e.date > self.as_of)
+
+    @property
+    def nav_pages(self) -> list[PageView]:
+        return [p for p in self.pages.values() if p.meta.nav]
+
+    def methodology(self, sheet: RateSheet) -> tuple[str, str]:
+        """(title, site path or web address) of a sheet's rate methodology."""
+        page = self.pages.get(sheet.methodology)
+        return (page.meta.title, page.path) if page else ("Rate methodology", sheet.methodology)

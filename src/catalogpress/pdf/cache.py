@@ -1,0 +1,103 @@
+"""The PDF cache: a printed document is reused while nothing that went into it changed.
+
+An entry is keyed by a hash of the document's HTML, the render options and the
+versions of WeasyPrint and pydyf; it remembers every file the renderer read
+(stylesheet, fonts, images) with a hash of its bytes, and is valid only while
+each of those files still has the same bytes. So an edit to one service
+re-renders the documents whose HTML shows it, and an edit to the print
+stylesheet or a font re-renders the documents that use it.
+
+Lives in <project>/.catalogpress-cache/pdf/; safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+FOLDER = ".catalogpress-cache"
+FORMAT = "1"  # bump when an entry's layout or meaning changes
+
+
+@dataclass(frozen=True)
+class Entry:
+    pdf: bytes
+    pages: int
+    deps: dict[str, str]  # file path → sha256 of its bytes when the PDF was made
+    warnings: list[str]
+
+
+class FileHashes:
+    """sha256 of files, each read at most once per build."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def __call__(self, path: str) -> str | None:
+        if path not in self._known:
+            try:
+                self._known[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                self._known[path] = None
+        return self._known[path]
+
+
+def cache_key(html: str, salt: str) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{salt}\0".encode())
+    digest.update(html.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class PdfCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "pdf"
+        self.hashes = FileHashes()
+
+    def get(self, key: str) -> Entry | None:
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text())
+            pdf = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        deps = meta.get("deps", {})
+        if any(self.hashes(path) != digest for path, digest in deps.items()):
+            return None
+        if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
+            return None  # a torn or tampered entry is rendered again
+        return Entry(pdf, int(meta["pages"]), deps, list(meta.get("warnings", [])))
+
+    def put(
+        self, key: str, pdf: bytes, pages: int, dep_paths: Iterable[str], warnings: list[str]
+    ) -> None:
+        deps = {path: self.hashes(path) for path in sorted(set(dep_paths))}
+        meta = {
+            "pages": pages,
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+            "deps": {p: d for p, d in deps.items() if d is not None},
+            "warnings": warnings,
+        }
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _replace(self.folder / f"{key}.pdf", pdf)
+            _replace(self.folder / f"{key}.json", json.dumps(meta, indent=1).encode())
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Forget entries this build did not use, so the cache holds one build's PDFs."""
+        wanted = set(keep)
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.suffix in (".pdf", ".json", ".tmp") and path.stem not in wanted:
+                path.unlink(missing_ok=True)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, target)

@@ -1,0 +1,240 @@
+"""Print documents' HTML to PDF with WeasyPrint: in-process, in parallel, cached, offline.
+
+The renderer reads nothing but the theme's and content/'s files, and data: URLs.
+`LocalFetcher` serves the site's own addresses (base_url + assets/… or images/…)
+from the files the site build copies, and file: URLs inside the theme or
+content/ folders; it refuses any other file and every network address, and the
+document is printed without it (a warning names what was refused).
+
+Output is reproducible: PDF/UA-1 (tagged, with title and language), metadata
+dates from the data, and a file identifier derived from the content, so the
+same sources give byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from catalogpress.core.errors import Problem, SiteError
+from catalogpress.pdf.cache import PdfCache, cache_key
+from catalogpress.render.outputs import Output
+
+OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False, "optimize_images": False}
+WORKERS = 2  # the documents are printed on this many cores at most
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the renderer may read. Plain data, so it can be sent to worker processes."""
+
+    base: str  # the site's base_url, ending in "/"
+    files: dict[str, str]  # site path ("pdf-assets/pdf.css") → file it is served from
+    roots: tuple[str, ...]  # folders whose files may be read through file: URLs
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str  # site path of the PDF
+    html: str
+    key: str  # cache key; also the PDF's file identifier
+
+
+@dataclass
+class Printed:
+    pdf: bytes
+    pages: int
+    files: list[str] = field(default_factory=list)  # every file the renderer read
+    warnings: list[str] = field(default_factory=list)
+    cpu: float = 0.0  # seconds of CPU the printing took (0 from the cache)
+
+
+@dataclass
+class PdfReport:
+    outputs: list[Output]
+    sizes: dict[str, tuple[int, int]]  # site path → (pages, bytes)
+    warnings: list[Problem]
+    rendered: int  # how many were printed, not taken from the cache
+    seconds: float
+    cpu: list[float]  # CPU seconds of each printed document, for benchmarks
+
+
+class Refused(ValueError):
+    """Raised to WeasyPrint for an address it may not read; it then goes on without it."""
+
+
+def _within(path: Path, roots: Sequence[str]) -> bool:
+    return any(path == Path(root) or Path(root) in path.parents for root in roots)
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFetcher(URLFetcher):
+        def __init__(self, resources: Resources) -> None:
+            super().__init__(allowed_protocols=("data",))
+            self.resources = resources
+            self.read: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            if url.split(":", 1)[0].lower() == "data":
+                return super().fetch(url, headers)
+            path = self.local_file(url)
+            if path is None:
+                self.refused.append(url)
+                raise Refused(f"not a file of the theme or content/: {url}")
+            self.read.append(str(path))
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+        def local_file(self, url: str) -> Path | None:
+            res = self.resources
+            parts = urlsplit(url)
+            if url.startswith(res.base):
+                source = res.files.get(unquote(urlsplit(url[len(res.base) :]).path))
+                path = Path(source) if source else None
+            elif parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+                from urllib.request import url2pathname  # slow to import; PDFs only
+
+                path = Path(url2pathname(parts.path))
+            else:
+                return None  # the network, or any other scheme
+            if path is None:
+                return None
+            resolved = path.resolve()
+            return resolved if resolved.is_file() and _within(resolved, res.roots) else None
+
+    return LocalFetcher
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().strip())
+
+
+_FONTS: dict[str, object] = {}  # one font configuration per worker process
+
+
+class PrintError(Exception):
+    """WeasyPrint failed on a document; carries which one, as plain text that pickles."""
+
+
+def print_pdf(job: Job, resources: Resources) -> Printed:
+    """Lay out and print one document (runs in a worker process)."""
+    try:
+        return _print(job, resources)
+    except Exception as exc:  # a crash in one document must name it, not end in a traceback
+        raise PrintError(
+            f"{job.path}: could not print this document: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _print(job: Job, resources: Resources) -> Printed:
+    from weasyprint import HTML
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.fonts import FontConfiguration
+
+    started = time.process_time()
+    fetcher = _fetcher_class()(resources)
+    collect = _Collect()
+    LOGGER.addHandler(collect)
+    try:
+        fonts = _FONTS.setdefault("fonts", FontConfiguration())
+        document = HTML(string=job.html, base_url=resources.base, url_fetcher=fetcher).render(
+            font_config=fonts, **OPTIONS
+        )
+        pdf = document.write_pdf(pdf_identifier=job.key[:32].encode(), **OPTIONS)
+    finally:
+        LOGGER.removeHandler(collect)
+    refused = [
+        f"refused to read {url}: documents may only use files of the theme and "
+        "content/, and nothing from the network"
+        for url in dict.fromkeys(fetcher.refused)
+    ]
+    others = [
+        m for m in dict.fromkeys(collect.messages) if not any(url in m for url in fetcher.refused)
+    ]
+    return Printed(
+        pdf,
+        len(document.pages),
+        sorted(set(fetcher.read)),
+        refused + others,
+        time.process_time() - started,
+    )
+
+
+def _salt() -> str:
+    import pydyf
+    import weasyprint
+
+    options = sorted(OPTIONS.items())
+    return f"weasyprint {weasyprint.__version__}, pydyf {pydyf.__version__}, {options}"
+
+
+def print_all(
+    pages: dict[str, str], resources: Resources, cache: PdfCache | None, workers: int = WORKERS
+) -> PdfReport:
+    """Every document as PDF bytes, from the cache where nothing changed, else printed."""
+    started = time.perf_counter()
+    salt = _salt()
+    jobs = [Job(path, html, cache_key(html, salt)) for path, html in pages.items()]
+    done: dict[str, Printed] = {}
+    for job in jobs:
+        entry = cache.get(job.key) if cache else None
+        if entry is not None:
+            done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
+    # Longest first, so the catalog book does not start last on an otherwise idle pool.
+    todo = sorted((j for j in jobs if j.path not in done), key=lambda j: -len(j.html))
+    try:
+        for job, printed in zip(todo, _print_many(todo, resources, workers), strict=True):
+            done[job.path] = printed
+            if cache:
+                cache.put(job.key, printed.pdf, printed.pages, printed.files, printed.warnings)
+    except PrintError as exc:
+        path, _, message = str(exc).partition(": ")
+        raise SiteError([Problem(path, 0, "", message)]) from None
+    if cache:
+        cache.prune(j.key for j in jobs)
+    outputs = [Output(j.path, done[j.path].pdf) for j in jobs]
+    warnings = [Problem(j.path, 0, "", w, "warning") for j in jobs for w in done[j.path].warnings]
+    return PdfReport(
+        outputs,
+        {j.path: (done[j.path].pages, len(done[j.path].pdf)) for j in jobs},
+        warnings,
+        len(todo),
+        time.perf_counter() - started,
+        [done[j.path].cpu for j in todo],
+    )
+
+
+def _print_many(jobs: list[Job], resources: Resources, workers: int) -> Iterator[Printed]:
+    workers = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        yield from (print_pdf(job, resources) for job in jobs)
+        return
+    with _pool(workers) as pool:
+        yield from pool.map(print_pdf, jobs, [resources] * len(jobs))
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    # fork shares the already imported WeasyPrint with the workers (no second import);
+    # spawn where fork does not exist.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield pool

@@ -1,0 +1,181 @@
+"""Pages and files that help agencies decide: agency pages, the cost estimator, the
+in-house comparison, search, the maintenance calendar and open data.
+
+Like render.py, pure: page specs with their context computed here, and file
+contents as outputs. render.py asks this module for them.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from catalogpress.model import billing as costs
+from catalogpress.model.billing import EstimatorRow
+from catalogpress.model.maintenance import (
+    ICS_PATH,
+    EventView,
+    calendar_ics,
+    event_views,
+    service_notices,
+)
+from catalogpress.model.views import ServiceView, Site
+from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
+from catalogpress.render.outputs import Output, PageSpec
+from catalogpress.schema.records import Breakdown
+
+# In-house costs a comparison asks for, with the breakdown part each is set against.
+IN_HOUSE = (
+    (
+        "staff",
+        "Staff time",
+        "labor",
+        "Hours your staff spend each year running it, times what an hour costs you with benefits.",
+    ),
+    (
+        "hardware",
+        "Hardware and software",
+        "hardware",
+        "Servers, devices and licences, spread over the years you use them.",
+    ),
+    ("space", "Space", "facilities", "Data center or server room space."),
+    ("power", "Power and cooling", "facilities", "Electricity and cooling."),
+    (
+        "backup",
+        "Backup and disaster recovery",
+        "disaster_recovery",
+        "Backup storage, a second site, recovery tests.",
+    ),
+    ("security", "Security", "security", "Patching, monitoring, audits and security tools."),
+)
+
+
+def extra_specs(site: Site) -> list[PageSpec]:
+    home = (("Home", ""),)
+    agencies = (*home, ("Agencies", "agencies/"))
+    care = (*home, ("Customer care", "care/"))
+    data = costs.script_json(costs.estimator_data(site))
+    groups = costs.estimator_groups(site)
+    specs = [
+        PageSpec("agencies/", "agencies.html", "Agencies we serve", {}, home),
+        PageSpec(
+            "estimator/",
+            "estimator.html",
+            "Cost estimator",
+            {"groups": groups, "sheets": costs.open_sheets(site), "rate_data": data},
+            home,
+        ),
+        PageSpec(
+            "compare/",
+            "compare.html",
+            "Compare with doing it yourself",
+            {
+                "lines": _comparable_lines(groups),
+                "in_house": IN_HOUSE,
+                "parts": list(Breakdown.LABELS.items()),
+                "rate_data": data,
+            },
+            home,
+        ),
+        PageSpec("search/", "search.html", "Search", {"filters": search_filters(site)}, home),
+        PageSpec(
+            "care/maintenance/",
+            "maintenance.html",
+            "Maintenance calendar",
+            {"months": _months(event_views(site)), "ics_path": ICS_PATH},
+            care,
+        ),
+        PageSpec(
+            "data/",
+            "data.html",
+            "Open data",
+            {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH},
+            home,
+        ),
+    ]
+    events = [v for v in event_views(site) if v.state != "past"]
+    specs += [
+        PageSpec(
+            f"agencies/{a.agency.id}/",
+            "agency.html",
+            a.agency.name,
+            {
+                "agency": a,
+                "bill": costs.agency_bill(site, a),
+                "maintenance": [
+                    v for v in events if {s.id for s in a.services} & set(v.event.services)
+                ],
+            },
+            agencies,
+        )
+        for a in site.agencies
+    ]
+    return specs
+
+
+def search_filters(site: Site) -> list[tuple[str, str, list[str]]]:
+    """(filter name, label, values) for the search page; values as service pages tag them
+    (see partials/search_filters.html)."""
+    views = list(site.services.values())
+    return [
+        ("category", "Category", [c.category.name for c in site.categories]),
+        ("audience", "Who can order", sorted({a for v in views for a in v.audiences})),
+        (
+            "status",
+            "Status",
+            [
+                s.capitalize()
+                for s in ("active", "retiring", "proposed", "retired")
+                if any(v.status == s for v in views)
+            ],
+        ),
+    ]
+
+
+def service_context(
+    site: Site, view: ServiceView, events: list[EventView] | None = None
+) -> dict[str, Any]:
+    """Extra context for a service page: maintenance banners and cost breakdowns.
+    `events`: event_views(site), computed once for all service pages."""
+    return {
+        "maintenance": service_notices(site, view.id, events),
+        "breakdowns": costs.breakdowns(view),
+    }
+
+
+def care_context(site: Site) -> dict[str, Any]:
+    return {"events": [v for v in event_views(site) if v.state != "past"], "ics_path": ICS_PATH}
+
+
+def extra_outputs(site: Site) -> list[Output]:
+    return [
+        Output(ICS_PATH, calendar_ics(site)),
+        Output(JSON_PATH, dump(catalog_data(site))),
+        Output(SCHEMA_PATH, dump(catalog_schema(site))),
+    ]
+
+
+def _months(views: list[EventView]) -> list[tuple[str, list[EventView]]]:
+    """Events grouped by the month they start in, soonest first."""
+    return [
+        (month, list(group))
+        for month, group in groupby(views, key=lambda v: f"{v.event.start:%B} {v.event.start.year}")
+    ]
+
+
+def _comparable_lines(
+    groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
+) -> list[tuple[ServiceView, list[EstimatorRow]]]:
+    """Current rate lines with a cost breakdown: the ones an in-house cost compares with.
+    `groups`: costs.estimator_groups(site)."""
+    rows = []
+    for _category, entries in groups:
+        for view, lines in entries:
+            with_parts = [
+                r
+                for r in lines
+                if r.line.breakdown is not None and r.unit.period in ("month", "year")
+            ]
+            if with_parts:
+                rows.append((view, with_parts))
+    return rows

@@ -1,0 +1,218 @@
+"""The template environment: theme lookup, autoescaping, strict undefined, filters.
+
+A site's own `themes/<name>/` overrides single templates and static files of
+the built-in default theme; `{% extends "default/base.html" %}` reaches the
+built-in original explicitly (Pelican's model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import os
+import pickle
+import stat
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+BUILTIN_NAME = "default"
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme shipped with the package.
+
+    Installed wheels carry it inside the package; a source checkout (editable
+    install or `python build.py`) keeps it at the repo root as themes/default.
+    """
+    packaged = Path(str(resources.files("catalogpress"))) / "themes" / BUILTIN_NAME
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "themes" / BUILTIN_NAME
+
+
+def theme_dirs(root: Path, name: str) -> list[Path]:
+    """Theme folders in lookup order: the site's own first, the built-in last."""
+    dirs = [root / "themes" / name, builtin_theme_dir()]
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
+            unique.append(folder)
+    return unique
+
+
+_ENVIRONMENTS: dict[tuple[tuple[str, ...], bytes], jinja2.Environment] = {}
+
+
+def make_environment(dirs: list[Path]) -> jinja2.Environment:
+    """The environment for these theme folders, reused while their templates stay put.
+
+    Reusing it keeps compiled templates between preview rebuilds. Any change to the
+    templates (an edit, a file added or removed) gives a fresh environment, so Jinja
+    need not check every template file's time each time a page includes it
+    (a thousand pages include one several thousand times).
+    """
+    key = (tuple(str(d) for d in dirs), templates_digest(dirs))
+    if key not in _ENVIRONMENTS:
+        if len(_ENVIRONMENTS) > 20:
+            _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = _new_environment(dirs)
+    return _ENVIRONMENTS[key]
+
+
+def compile_ahead(env: jinja2.Environment, pdf: bool) -> None:
+    """Compile the theme's templates now, so forked workers inherit them compiled
+    instead of each compiling its own copy (a third of a second per worker).
+
+    A template that does not compile is left for the page that uses it to report,
+    with the page's name; unused broken templates stay harmless, as before.
+    """
+    for name in env.list_templates(extensions=("html", "xml")):
+        if name.startswith(f"{BUILTIN_NAME}/") or (not pdf and name.startswith("pdf/")):
+            continue
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+
+
+def templates_digest(dirs: list[Path]) -> bytes:
+    """A digest of every template a page could use: a page rendered with others is stale."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in [builtin_theme_dir() / "templates", *(d / "templates" for d in dirs)]:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(f"{path}\0{path.stat().st_size}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _new_environment(dirs: list[Path]) -> jinja2.Environment:
+    builtin = builtin_theme_dir() / "templates"
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({BUILTIN_NAME: jinja2.FileSystemLoader(builtin)}, delimiter="/"),
+            jinja2.FileSystemLoader([d / "templates" for d in dirs if (d / "templates").is_dir()]),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
+        bytecode_cache=compiled_templates_cache(),
+        **_OPTIONS,
+    )
+    env.filters.update(
+        money=format_money,
+        longdate=format_date,
+        percent=format_percent,
+        money_change=format_money_change,
+        percent_change=format_percent_change,
+    )
+    return env
+
+
+# With autoescaping (always on), everything besides a template's text that changes
+# its compiled code; part of the cache folder's name.
+_OPTIONS: dict[str, Any] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+class _TolerantCache(jinja2.FileSystemBytecodeCache):
+    """A cache that can only save time: a file that cannot be read or written, or
+    was cut short, means compiling the template as if there were no cache."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def compiled_templates_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs, as Python keeps .pyc files: compiling
+    the default theme takes a quarter of a second in every process that renders.
+
+    Jinja checks each entry against the template's text, so an edited template is
+    compiled again. The folder must be this user's alone (compiled code is run
+    from it); where it cannot be, templates are compiled every time.
+    """
+    if os.environ.get("CATALOGPRESS_NO_TEMPLATE_CACHE") or not hasattr(os, "getuid"):
+        return None
+    options = repr((jinja2.__version__, "autoescape", sorted(_OPTIONS.items()))).encode()
+    key = hashlib.blake2b(options, digest_size=8).hexdigest()
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "catalogpress"
+    folder = folder / f"templates-{key}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return None
+    if (
+        not stat.S_ISDIR(info.st_mode)
+        or info.st_uid != os.getuid()
+        or stat.S_IMODE(info.st_mode) & 0o077
+    ):
+        return None
+    return _TolerantCache(str(folder))
+
+
+def static_files(
+    dirs: list[Path], folder: str = "static", prefix: str = "assets/"
+) -> dict[str, Path]:
+    """Files of the themes' `folder` by site path ("assets/site.css"); earlier themes win.
+
+    static/ is copied into the site; pdf/ (print stylesheet, fonts) only serves the
+    PDF renderer, under "pdf-assets/".
+    """
+    files: dict[str, Path] = {}
+    for theme in reversed(dirs):
+        static = theme / folder
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[prefix + path.relative_to(static).as_posix()] = path
+    return files
+
+
+def format_money(amount: Decimal) -> str:
+    """$1,234.50; keeps sub-cent precision where a rate has it ($0.0125)."""
+    places = max(2, -int(amount.as_tuple().exponent))
+    return f"${amount:,.{places}f}"
+
+
+def format_percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def _sign(value: Decimal) -> str:
+    return "+" if value > 0 else ("\u2212" if value < 0 else "")  # a real minus sign
+
+
+def format_money_change(value: Decimal | None) -> str:
+    """+$1.25, −$0.50, $0.00, or a dash when there is nothing to compare."""
+    return "\u2014" if value is None else _sign(value) + format_money(abs(value))
+
+
+def format_percent_change(value: Decimal | None) -> str:
+    """+4.2%, −1.5%, 0%, or a dash when there is nothing to compare."""
+    return "\u2014" if value is None else f"{_sign(value)}{abs(value)}%"
+
+
+@functools.lru_cache(maxsize=4096)  # strftime is slow, and pages repeat the same dates
+def format_date(value: dt.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"

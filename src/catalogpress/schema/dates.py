@@ -1,0 +1,52 @@
+"""The date rules: which version of a service and which rate sheet are in effect on a day.
+
+One place decides them, so the checks, the site model and every page agree on what
+"current" means. Pure functions of the records and a date; never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from catalogpress.schema.records import Rates, RateSheet, Service, Version
+
+
+def sheet_periods(rates: Rates) -> list[tuple[RateSheet, dt.date, dt.date | None]]:
+    """Each sheet with the first and last day it applies (None: open-ended)."""
+    ordered = sorted(rates.rate_sheets, key=lambda s: s.effective)
+    periods = []
+    for i, sheet in enumerate(ordered):
+        following = ordered[i + 1] if i + 1 < len(ordered) else None
+        last = sheet.ends or (following.effective - dt.timedelta(days=1) if following else None)
+        periods.append((sheet, sheet.effective, last))
+    return periods
+
+
+def sheet_in_effect(rates: Rates, on: dt.date) -> RateSheet | None:
+    for sheet, first, last in sheet_periods(rates):
+        if first <= on and (last is None or on <= last):
+            return sheet
+    return None
+
+
+def version_in_effect(service: Service, on: dt.date) -> Version | None:
+    current = None
+    for version in service.versions:
+        if version.effective <= on:
+            current = version
+    return current
+
+
+def effective_status(version: Version, on: dt.date) -> str:
+    """The status on a date: planned services go live on their effective date, and
+    retiring ones count as retired once their retire date has passed."""
+    if version.status == "proposed" and version.effective <= on:
+        return "active"
+    if version.status == "retiring" and version.retire_on and version.retire_on <= on:
+        return "retired"
+    return version.status
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    return dt.date(day.year + year, month + 1, min(day.day, 28))

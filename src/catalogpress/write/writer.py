@@ -1,0 +1,146 @@
+"""Stage 5, write: the only module that writes the published site.
+
+The new site is written into a folder beside the target and swapped in only
+when complete, so a failed or interrupted build never leaves a half-written
+site/ behind, and the previous site stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from catalogpress.core.errors import Problem, SiteError
+from catalogpress.render.outputs import Output, safe_relative
+
+MARKER = ".catalogpress-build"
+
+
+def check_output_dir(output: Path, project: Path) -> None:
+    """Refuse output folders whose replacement would destroy sources."""
+    output, project = output.resolve(), project.resolve()
+    if output == project or output in project.parents:
+        _refuse(output, "it contains the project itself")
+    for source in ("content", "themes", "src", "tests", ".git"):
+        if output == project / source or (project / source) in output.parents:
+            _refuse(output, f"it is inside the project's {source}/ folder")
+    if output.exists() and (
+        not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())
+    ):
+        _refuse(
+            output,
+            "it already exists and was not made by catalogpress; choose another "
+            "--output or remove it first",
+        )
+
+
+def _refuse(output: Path, why: str) -> None:
+    raise SiteError([Problem(str(output), 0, "", f"cannot build into this folder: {why}")])
+
+
+def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> int:
+    """Write rendered outputs and copied files as the new `output`; return files written."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
+    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    count = 0
+    try:
+        staging.mkdir()
+        (staging / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+        for item in outputs:
+            _write(staging, item.path, item.data)
+            count += 1
+        for site_path, source in sorted(copies.items()):
+            _write(staging, site_path, source.read_bytes())
+            count += 1
+        if output.exists():
+            output.rename(retired)
+        staging.rename(output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not output.exists():
+            retired.rename(output)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    return count
+
+
+# Output folder -> site path -> the bytes sync_site last wrote (or found) there, so a
+# rebuild compares in memory instead of reading every file back. A page the render
+# stage reused comes back as that very object and needs no comparison at all.
+_WRITTEN: dict[Path, dict[str, bytes]] = {}
+
+
+def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
+    """Update `output` in place, writing only files whose bytes changed (the preview).
+
+    Each file is replaced atomically (written beside it, then renamed), and files
+    the site no longer has are removed. The caller keeps readers out while this
+    runs if they must never see a mix of old and new files.
+    """
+    output = output.resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    if not (output / MARKER).exists():
+        (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+    first_sync = output not in _WRITTEN
+    written = _WRITTEN.setdefault(output, {})
+    wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
+    wanted.update(copies)
+    report = SyncReport(total=len(wanted))
+    for site_path, content in sorted(wanted.items()):
+        target = output.joinpath(*safe_relative(site_path).parts)
+        known = written.get(site_path)
+        if known is content and target.is_file():
+            continue
+        data = content.read_bytes() if isinstance(content, Path) else content
+        if _sync_file(target, data, known):
+            report.written.append(site_path)
+        written[site_path] = data
+    if first_sync:  # files from before this process: look at everything once
+        keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
+        stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
+    else:
+        stale = [output.joinpath(*PurePosixPath(p).parts) for p in set(written) - set(wanted)]
+    for path in sorted(stale):
+        path.unlink(missing_ok=True)
+        written.pop(path.relative_to(output).as_posix(), None)
+        report.removed.append(path.relative_to(output).as_posix())
+        for folder in path.relative_to(output).parents:  # deepest first
+            if folder != Path(".") and not any((output / folder).iterdir()):
+                (output / folder).rmdir()
+    return report
+
+
+def _sync_file(target: Path, data: bytes, known: bytes | None) -> bool:
+    """Make `target` hold `data`, atomically; False when it already did. `known`:
+    what this process last wrote there, if anything."""
+    if known == data and target.is_file():
+        return False
+    try:
+        if known is None and target.is_file() and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return True
+
+
+@dataclass
+class SyncReport:
+    total: int = 0
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _write(root: Path, site_path: str, data: bytes) -> None:
+    target = root.joinpath(*safe_relative(site_path).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
