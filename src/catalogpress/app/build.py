@@ -36,6 +36,7 @@ from catalogpress.render.theme import (
     templates_digest,
     theme_dirs,
 )
+from catalogpress.routes import file_path
 from catalogpress.sources.files import Sources, load_sources
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
 
@@ -248,7 +249,7 @@ def _content_images(root: Path) -> dict[str, Path]:
     if not images.is_dir():
         return {}
     return {
-        f"images/{p.relative_to(images).as_posix()}": p
+        file_path("image", p.relative_to(images).as_posix()): p
         for p in sorted(images.rglob("*"))
         if p.is_file() and not p.is_symlink()
     }

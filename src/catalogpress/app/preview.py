@@ -28,6 +28,7 @@ import jinja2
 
 from catalogpress.app.build import build
 from catalogpress.core.errors import Problem, SiteError
+from catalogpress.routes import source_page
 
 WATCHED = ("catalog.yaml", "rates.yaml", "content", "themes")
 POLL_SECONDS = 0.05
@@ -42,22 +43,6 @@ _TEMPLATES = jinja2.Environment(
 )
 _ERROR_TEMPLATE = _TEMPLATES.get_template("preview-error.html")
 _NOTES_TEMPLATE = _TEMPLATES.get_template("preview-notes.html")
-_PAGE_FOLDERS = {"services": "services/", "slas": "slas/", "pages": ""}
-
-
-def page_of(source: str) -> str | None:
-    """The site folder a content file is published at ("content/slas/x.md" -> "slas/x/")."""
-    parts = source.split("/")
-    if parts == ["content", "glossary.md"]:
-        return "glossary/"
-    if (
-        len(parts) == 3
-        and parts[0] == "content"
-        and parts[1] in _PAGE_FOLDERS
-        and parts[2].endswith(".md")
-    ):
-        return f"{_PAGE_FOLDERS[parts[1]]}{parts[2][:-3]}/"
-    return None
 
 
 def _ignored(name: str) -> bool:
@@ -179,7 +164,7 @@ class Preview:
             )
         notes: dict[str, list[Problem]] = {}
         for warning in report.warnings:
-            folder = page_of(warning.file)
+            folder = source_page(warning.file)
             if folder is not None:
                 notes.setdefault(folder, []).append(warning)
         with self.lock:

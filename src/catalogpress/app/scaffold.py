@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from catalogpress.check.validate import RESERVED_SLUGS
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.ids import is_id
+from catalogpress.routes import RESERVED_NAMES
 from catalogpress.sources.text import decode_source
 from catalogpress.sources.yamlfile import load_yaml
 
@@ -292,7 +292,7 @@ def new_page(
 ) -> list[Path]:
     """Create content/pages/<slug>.md from the page template."""
     _check_slug(slug, "a page name")
-    if slug in RESERVED_SLUGS:
+    if slug in RESERVED_NAMES:
         raise _refuse(
             "",
             0,

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from catalogpress.core.errors import Problem, Problems
 from catalogpress.core.suggest import suggest
+from catalogpress.routes import RESERVED_NAMES
 from catalogpress.schema.checker import Checker, Invalid, Reference
 from catalogpress.schema.dates import (
     add_months,
@@ -28,27 +29,6 @@ from catalogpress.schema.records import Catalog, Rates, RateSheet, Service, Vers
 from catalogpress.schema.units import BUILTIN_UNITS
 from catalogpress.sources.files import MarkdownFile, Sources
 
-RESERVED_SLUGS = {
-    "services",
-    "categories",
-    "rates",
-    "slas",
-    "care",
-    "glossary",
-    "assets",
-    "search",
-    "images",
-    "index",
-    "404",
-    "sitemap",
-    "agencies",
-    "estimator",
-    "compare",
-    "data",
-    "pagefind",
-    "whats-new",
-    "feed",
-}
 T = TypeVar("T")
 
 
@@ -388,7 +368,7 @@ def _check_content(checked: Checked, problems: Problems) -> None:
                 warning=True,
             )
     for slug, doc in checked.pages.items():
-        if slug in RESERVED_SLUGS:
+        if slug in RESERVED_NAMES:
             problems.add(
                 doc.file.path,
                 1,

@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from catalogpress.model.views import ServiceView, Site
+from catalogpress.routes import file_path
 from catalogpress.schema.records import Maintenance
 
-ICS_PATH = "care/maintenance.ics"
+ICS_PATH = file_path("maintenance_ics")
 
 
 @dataclass(frozen=True)

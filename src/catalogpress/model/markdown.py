@@ -19,8 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from catalogpress.core.parallel import fork_map
-
-REFERENCE_SCHEMES = ("service", "page", "sla", "category")
+from catalogpress.routes import LINK_SCHEMES
 
 ALLOWED_TAGS = {
     "a",
@@ -105,7 +104,7 @@ class _LinkRewriter(Treeprocessor):
 
 def _is_external(target: str) -> bool:
     scheme = target.split(":", 1)[0].lower() if ":" in target else ""
-    return bool(scheme) and scheme not in REFERENCE_SCHEMES
+    return bool(scheme) and scheme not in LINK_SCHEMES
 
 
 def relative_url(from_dir: str, site_path: str) -> str:

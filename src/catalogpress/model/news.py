@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catalogpress.model.rate_changes import ChangeNotice
+from catalogpress.routes import page_path
 from catalogpress.schema.records import RateSheet, Service
 
 
@@ -31,7 +32,7 @@ def catalog_events(
     """Every dated change in the catalog, newest first."""
     events: list[Event] = []
     for service in services:
-        path = f"services/{service.id}/"
+        path = page_path("service", service.id)
         for i, version in enumerate(service.versions):
             key = f"{path}v{version.version}"
             if i == 0:
@@ -77,7 +78,7 @@ def catalog_events(
                     )
                 )
     for sheet, notice in sheets:
-        path = f"rates/changes/{notice.id}/" if notice else f"rates/{sheet.id}/"
+        path = page_path("rate_changes", notice.id) if notice else page_path("rate_sheet", sheet.id)
         text = notice.summary() if notice else f"The first published rate sheet, {sheet.label}."
         events.append(
             Event(

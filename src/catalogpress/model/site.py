@@ -13,7 +13,6 @@ from typing import TypeVar
 from catalogpress.check.plain_language import glossary_acronyms
 from catalogpress.check.validate import Checked
 from catalogpress.core.errors import Problems
-from catalogpress.core.suggest import suggest
 from catalogpress.model.markdown import line_of, render_many
 from catalogpress.model.news import catalog_events
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
@@ -27,6 +26,7 @@ from catalogpress.model.views import (
     Site,
     SlaView,
 )
+from catalogpress.routes import RouteTable, file_path
 from catalogpress.schema.dates import (
     effective_status,
     sheet_in_effect,
@@ -41,56 +41,6 @@ from catalogpress.schema.records import (
 from catalogpress.schema.units import BUILTIN_UNITS
 
 
-class _Links:
-    """Resolves `service:x`, `page:x`, `/path/` and image links to site paths."""
-
-    def __init__(self, checked: Checked, images: set[str]) -> None:
-        self.known = {
-            "service": {s.id for s in checked.catalog.services},
-            "category": {c.id for c in checked.catalog.categories},
-            "page": set(checked.pages),
-            "sla": set(checked.slas),
-        }
-        self.images = images
-        self.paths = (
-            {
-                f"{kind}s/{i}/" if kind != "category" else f"categories/{i}/"
-                for kind in ("service", "sla", "category")
-                for i in self.known[kind]
-            }
-            | {f"{slug}/" for slug in checked.pages}
-            | {"", "services/", "categories/", "rates/", "slas/", "care/", "glossary/"}
-        )
-
-    def closest(self, target: str) -> str:
-        """ "; did you mean 'service:email'?" for a mistyped link, else nothing."""
-        target = target.partition("#")[0]
-        if ":" in target:
-            return suggest(target, [f"{kind}:{i}" for kind, ids in self.known.items() for i in ids])
-        return suggest(target, [f"/{p}" for p in self.paths if p])
-
-    def __call__(self, target: str) -> str | None:
-        target, _, fragment = target.partition("#")
-        suffix = f"#{fragment}" if fragment else ""
-        kind, sep, ident = target.partition(":")
-        if sep:
-            if ident not in self.known.get(kind, ()):
-                return None
-            folder = {
-                "service": "services/",
-                "sla": "slas/",
-                "category": "categories/",
-                "page": "",
-            }[kind]
-            return f"{folder}{ident}/{suffix}"
-        path = target.lstrip("/")
-        if path.removeprefix("content/") in self.images:
-            return path.removeprefix("content/") + suffix
-        if path in self.paths or path + "/" in self.paths:
-            return (path if path.endswith("/") or not path else path + "/") + suffix
-        return None
-
-
 def build_site(
     checked: Checked,
     images: set[str],
@@ -99,20 +49,23 @@ def build_site(
     meanwhile: Callable[[], object] | None = None,
 ) -> Site:
     """The Site model; `meanwhile` runs while the markdown renders (see workers.fork_map)."""
-    links = _Links(checked, images)
     catalog = checked.catalog
+    routes = site_routes(checked)
+
+    def links(target: str) -> str | None:
+        return routes.resolve(target, images)
 
     acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
 
     # Every body at once, so that a big catalog's markdown renders in parallel.
-    docs = [(d, f"slas/{sid}/", 2) for sid, d in sorted(checked.slas.items())]
-    docs += [(d, f"{slug}/", 2) for slug, d in sorted(checked.pages.items())]
+    docs = [(d, routes.path("sla", sid), 2) for sid, d in sorted(checked.slas.items())]
+    docs += [(d, routes.path("page", slug), 2) for slug, d in sorted(checked.pages.items())]
     docs += [
-        (checked.overviews[s.id], f"services/{s.id}/", 3)
+        (checked.overviews[s.id], routes.path("service", s.id), 3)
         for s in catalog.services
         if s.id in checked.overviews
     ]
-    docs += [(checked.glossary, "glossary/", 2)] if checked.glossary else []
+    docs += [(checked.glossary, routes.path("glossary"), 2)] if checked.glossary else []
     rendered = render_many(
         [(d.file.body, path, top) for d, path, top in docs], links, acronyms, meanwhile
     )
@@ -126,15 +79,15 @@ def build_site(
                 "",
                 f"the link '{target}' points to nothing in this catalog "
                 "(expected service:<id>, page:<page-name>, sla:<id>, category:<id> "
-                f"or a page path like /rates/){links.closest(target)}",
+                f"or a page path like /rates/){routes.closest(target)}",
             )
 
     slas = {
-        sid: SlaView(sid, d.meta, bodies[f"slas/{sid}/"], f"slas/{sid}/")
+        sid: SlaView(sid, d.meta, bodies[routes.path("sla", sid)], routes.path("sla", sid))
         for sid, d in sorted(checked.slas.items())
     }
     pages = {
-        slug: PageView(slug, d.meta, bodies[f"{slug}/"], f"{slug}/")
+        slug: PageView(slug, d.meta, bodies[routes.path("page", slug)], routes.path("page", slug))
         for slug, d in sorted(checked.pages.items())
     }
     people = {p.id: p for p in catalog.people}
@@ -150,7 +103,7 @@ def build_site(
         status = effective_status(version, as_of)
         later = [v for v in service.versions if v.effective > as_of and v is not version]
         overview = checked.overviews.get(service.id)
-        path = f"services/{service.id}/"
+        path = routes.path("service", service.id)
         services[service.id] = ServiceView(
             service=service,
             version=version,
@@ -173,12 +126,12 @@ def build_site(
             c,
             tuple(s for s in services.values() if s.category.id == c.id and s.listed),
             tuple(s for s in services.values() if s.category.id == c.id and s.status == "proposed"),
-            f"categories/{c.id}/",
+            routes.path("category", c.id),
         )
         for c in catalog.categories
     ]
     sheets = [
-        _sheet_view(sheet, first, last, categories, services)
+        _sheet_view(sheet, first, last, categories, services, routes)
         for sheet, first, last in reversed(periods)
     ]
     notice_list = notices([sheet for sheet, _, _ in periods])
@@ -203,17 +156,30 @@ def build_site(
         sheets=sheets,
         current_sheet=next((s for s in sheets if s.sheet is current), None),
         next_sheet=next((s for s in sheets if s.sheet is upcoming), None),
-        notices=[_notice_view(n, categories, services) for n in reversed(notice_list)],
+        notices=[_notice_view(n, categories, services, routes) for n in reversed(notice_list)],
         events=catalog_events(
             catalog.services,
             {s.id: s.name for s in catalog.services},
             [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods],
         ),
         glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
-        glossary_body=bodies["glossary/"] if glossary else "",
+        glossary_body=bodies[routes.path("glossary")] if glossary else "",
         glossary_title=glossary.meta.title if glossary else "Glossary",
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))),
+        routes=routes,
+    )
+
+
+def site_routes(checked: Checked) -> RouteTable:
+    """The route table of a checked catalog."""
+    glossary = checked.glossary
+    return RouteTable.for_site(
+        checked.catalog,
+        checked.rates,
+        {sid: d.meta for sid, d in checked.slas.items()},
+        {slug: d.meta for slug, d in checked.pages.items()},
+        glossary.meta.title if glossary else "Glossary",
     )
 
 
@@ -243,13 +209,16 @@ def _group_by_category(
 
 
 def _notice_view(
-    notice: ChangeNotice, categories: list[CategoryView], services: dict[str, ServiceView]
+    notice: ChangeNotice,
+    categories: list[CategoryView],
+    services: dict[str, ServiceView],
+    routes: RouteTable,
 ) -> NoticeView:
     changed: dict[str, list[LineChange]] = {}
     for change in notice.lines:
         changed.setdefault(change.service, []).append(change)
     groups = _group_by_category({k: tuple(v) for k, v in changed.items()}, categories, services)
-    return NoticeView(notice, groups, f"rates/changes/{notice.id}/")
+    return NoticeView(notice, groups, routes.path("rate_changes", notice.id))
 
 
 def _sheet_view(
@@ -258,8 +227,14 @@ def _sheet_view(
     last: dt.date | None,
     categories: list[CategoryView],
     services: dict[str, ServiceView],
+    routes: RouteTable,
 ) -> SheetView:
     groups = _group_by_category(_lines_by_service(sheet), categories, services)
     return SheetView(
-        sheet, first, last, tuple(groups), f"rates/{sheet.id}/", f"rates/{sheet.id}.csv"
+        sheet,
+        first,
+        last,
+        tuple(groups),
+        routes.path("rate_sheet", sheet.id),
+        file_path("rates_csv", sheet.id),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import ChangeNotice, LineChange
+from catalogpress.routes import RouteTable
 from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from catalogpress.schema.records import (
     Agency,
@@ -160,6 +161,7 @@ class Site:
     glossary_title: str
     featured: list[ServiceView] = field(default_factory=list)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
+    routes: RouteTable = field(default_factory=lambda: RouteTable(()))
 
     @property
     def glossary_html(self) -> str:

@@ -25,6 +25,7 @@ from catalogpress.core.errors import Problem, SiteError
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.model.views import ServiceView, SheetView, Site
 from catalogpress.render.pages import template_problem
+from catalogpress.routes import file_path
 from catalogpress.schema.records import RateLine
 
 
@@ -66,7 +67,7 @@ def document_specs(site: Site) -> list[DocSpec]:
     sheet = site.current_sheet
     specs = [
         DocSpec(
-            "pdf/service-catalog.pdf",
+            file_path("catalog_pdf"),
             "pdf/catalog.html",
             f"{office.name} service catalog",
             "catalog",
@@ -75,7 +76,7 @@ def document_specs(site: Site) -> list[DocSpec]:
             as_of,
         ),
         DocSpec(
-            "pdf/steering-committee-handout.pdf",
+            file_path("handout_pdf"),
             "pdf/handout.html",
             f"{office.short_name} at a glance: steering committee handout",
             "handout",
@@ -89,7 +90,7 @@ def document_specs(site: Site) -> list[DocSpec]:
             date = max([view.version.effective] + ([sheet.sheet.effective] if sheet else []))
             specs.append(
                 DocSpec(
-                    f"pdf/services/{view.id}.pdf",
+                    file_path("service_pdf", view.id),
                     "pdf/brochure.html",
                     f"{view.name}: service brochure",
                     "brochure",
@@ -104,7 +105,7 @@ def document_specs(site: Site) -> list[DocSpec]:
             pages.insert(0, "rates/index.html")
         specs.append(
             DocSpec(
-                f"pdf/rates/{sheet_view.sheet.id}.pdf",
+                file_path("rates_pdf", sheet_view.sheet.id),
                 "pdf/rates.html",
                 f"{office.short_name} rate sheet {sheet_view.sheet.label}",
                 "rates",
@@ -117,7 +118,7 @@ def document_specs(site: Site) -> list[DocSpec]:
         n = notice.notice
         specs.append(
             DocSpec(
-                f"pdf/rates/changes/{n.id}.pdf",
+                file_path("rate_changes_pdf", n.id),
                 "pdf/rate_changes.html",
                 f"{office.short_name} rate changes {n.old.label} to {n.new.label}",
                 "rate-changes",
@@ -130,7 +131,7 @@ def document_specs(site: Site) -> list[DocSpec]:
         issued = sla.meta.reviewed_on.isoformat() if sla.meta.reviewed_on else as_of
         specs.append(
             DocSpec(
-                f"pdf/slas/{sla.id}.pdf",
+                file_path("sla_pdf", sla.id),
                 "pdf/sla.html",
                 sla.meta.name,
                 "sla",
@@ -142,7 +143,7 @@ def document_specs(site: Site) -> list[DocSpec]:
     for agency in site.agencies:
         specs.append(
             DocSpec(
-                f"pdf/slas/agencies/{agency.agency.id}.pdf",
+                file_path("agency_sla_pdf", agency.agency.id),
                 "pdf/sla.html",
                 f"{agency.sla.meta.name} for {agency.agency.name}",
                 "agency-sla",
@@ -168,6 +169,7 @@ def render_documents(
                 site=site,
                 doc=spec,
                 url=lambda target: urljoin(base, target),
+                url_for=lambda kind, key="": urljoin(base, site.routes.target(kind, key)),
                 absolute=lambda html, page: absolute_links(html, page, base),
                 from_price=from_price,
                 **spec.context,

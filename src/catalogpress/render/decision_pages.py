@@ -7,6 +7,7 @@ contents as outputs. render.py asks this module for them.
 
 from __future__ import annotations
 
+import functools
 from itertools import groupby
 from typing import Any
 
@@ -21,7 +22,7 @@ from catalogpress.model.maintenance import (
 )
 from catalogpress.model.views import ServiceView, Site
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
-from catalogpress.render.outputs import Output, PageSpec
+from catalogpress.render.outputs import Output
 from catalogpress.schema.records import Breakdown
 
 # In-house costs a comparison asks for, with the breakdown part each is set against.
@@ -50,67 +51,57 @@ IN_HOUSE = (
 )
 
 
-def extra_specs(site: Site) -> list[PageSpec]:
-    home = (("Home", ""),)
-    agencies = (*home, ("Agencies", "agencies/"))
-    care = (*home, ("Customer care", "care/"))
-    data = costs.script_json(costs.estimator_data(site))
-    groups = costs.estimator_groups(site)
-    specs = [
-        PageSpec("agencies/", "agencies.html", "Agencies we serve", {}, home),
-        PageSpec(
-            "estimator/",
-            "estimator.html",
-            "Cost estimator",
-            {"groups": groups, "sheets": costs.open_sheets(site), "rate_data": data},
-            home,
-        ),
-        PageSpec(
-            "compare/",
-            "compare.html",
-            "Compare with doing it yourself",
-            {
-                "lines": _comparable_lines(groups),
+class DecisionContexts:
+    """What each page that helps agencies decide shows, by page kind; the shared
+    figures (estimator data, upcoming maintenance) are worked out once per render."""
+
+    KINDS = ("agencies", "estimator", "compare", "search", "maintenance", "data", "agency")
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    @functools.cached_property
+    def _groups(self) -> list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]]:
+        return costs.estimator_groups(self.site)
+
+    @functools.cached_property
+    def _rate_data(self) -> str:
+        return costs.script_json(costs.estimator_data(self.site))
+
+    @functools.cached_property
+    def _events(self) -> list[EventView]:
+        return [v for v in event_views(self.site) if v.state != "past"]
+
+    def of(self, kind: str, key: str) -> dict[str, Any]:
+        site = self.site
+        if kind == "estimator":
+            return {
+                "groups": self._groups,
+                "sheets": costs.open_sheets(site),
+                "rate_data": self._rate_data,
+            }
+        if kind == "compare":
+            return {
+                "lines": _comparable_lines(self._groups),
                 "in_house": IN_HOUSE,
                 "parts": list(Breakdown.LABELS.items()),
-                "rate_data": data,
-            },
-            home,
-        ),
-        PageSpec("search/", "search.html", "Search", {"filters": search_filters(site)}, home),
-        PageSpec(
-            "care/maintenance/",
-            "maintenance.html",
-            "Maintenance calendar",
-            {"months": _months(event_views(site)), "ics_path": ICS_PATH},
-            care,
-        ),
-        PageSpec(
-            "data/",
-            "data.html",
-            "Open data",
-            {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH},
-            home,
-        ),
-    ]
-    events = [v for v in event_views(site) if v.state != "past"]
-    specs += [
-        PageSpec(
-            f"agencies/{a.agency.id}/",
-            "agency.html",
-            a.agency.name,
-            {
-                "agency": a,
-                "bill": costs.agency_bill(site, a),
-                "maintenance": [
-                    v for v in events if {s.id for s in a.services} & set(v.event.services)
-                ],
-            },
-            agencies,
-        )
-        for a in site.agencies
-    ]
-    return specs
+                "rate_data": self._rate_data,
+            }
+        if kind == "search":
+            return {"filters": search_filters(site)}
+        if kind == "maintenance":
+            return {"months": _months(event_views(site)), "ics_path": ICS_PATH}
+        if kind == "data":
+            return {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH}
+        if kind == "agency":
+            agency = next(a for a in site.agencies if a.agency.id == key)
+            used = {s.id for s in agency.services}
+            return {
+                "agency": agency,
+                "bill": costs.agency_bill(site, agency),
+                "maintenance": [v for v in self._events if used & set(v.event.services)],
+            }
+        return {}
 
 
 def search_filters(site: Site) -> list[tuple[str, str, list[str]]]:

@@ -11,10 +11,11 @@ from typing import Any
 
 from catalogpress.model.maintenance import ICS_PATH, event_views
 from catalogpress.model.views import Site
+from catalogpress.routes import file_path
 from catalogpress.schema.records import RateLine
 
-JSON_PATH = "data/catalog.json"
-SCHEMA_PATH = "data/catalog.schema.json"
+JSON_PATH = file_path("catalog_json")
+SCHEMA_PATH = file_path("catalog_schema")
 SCHEMA_VERSION = "1.0"
 MONEY = {
     "type": "string",

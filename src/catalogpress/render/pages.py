@@ -24,78 +24,91 @@ import jinja2
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.core.parallel import fork_map
+from catalogpress.model.maintenance import EventView
 from catalogpress.model.markdown import relative_url
 from catalogpress.model.views import Site, record_body_reads
 from catalogpress.render import decision_pages as extras
 from catalogpress.render.outputs import Output, PageSpec
+from catalogpress.routes import file_path
+
+SITEMAP = file_path("sitemap")
+
+# The template that lays out each kind of page of the route table.
+TEMPLATES = {
+    "home": "home.html",
+    "services": "services.html",
+    "categories": "categories.html",
+    "rates": "rates.html",
+    "slas": "slas.html",
+    "care": "care.html",
+    "glossary": "glossary.html",
+    "not_found": "404.html",
+    "category": "category.html",
+    "service": "service.html",
+    "rate_sheet": "rates.html",
+    "whats_new": "whats_new.html",
+    "rate_changes": "rate_changes.html",
+    "sla": "sla.html",
+    "page": "page.html",
+    "agencies": "agencies.html",
+    "estimator": "estimator.html",
+    "compare": "compare.html",
+    "search": "search.html",
+    "maintenance": "maintenance.html",
+    "data": "data.html",
+    "agency": "agency.html",
+}
 
 
 def page_specs(site: Site) -> list[PageSpec]:
-    """Every HTML page of the site, in a stable order."""
-    home = (("Home", ""),)
-    events = extras.event_views(site)
-    categories = (*home, ("Categories", "categories/"))
-    specs = [
-        PageSpec("", "home.html", site.office.name, {}),
-        PageSpec("services/", "services.html", "All services", {}, home),
-        PageSpec("categories/", "categories.html", "Service categories", {}, home),
-        PageSpec("rates/", "rates.html", "Rates", {"sheet": site.current_sheet}, home),
-        PageSpec("slas/", "slas.html", "Service level agreements", {}, home),
-        PageSpec("care/", "care.html", "Customer care", extras.care_context(site), home),
-        PageSpec("glossary/", "glossary.html", site.glossary_title, {}, home),
-        PageSpec("", "404.html", "Page not found", {}, filename="404.html"),
-    ]
-    specs += [
-        PageSpec(c.path, "category.html", c.category.name, {"category": c}, categories)
-        for c in site.categories
-    ]
-    specs += [
+    """Every page of the site's route table, with its template and what it shows."""
+    contexts = _Contexts(site)
+    return [
         PageSpec(
-            s.path,
-            "service.html",
-            s.name,
-            {"service": s, **extras.service_context(site, s, events)},
-            (*categories, (s.category.name, f"categories/{s.category.id}/")),
+            route.path,
+            TEMPLATES[route.kind],
+            route.title,
+            contexts.of(route.kind, route.key),
+            site.routes.crumbs(route),
+            route.filename,
         )
-        for s in site.services.values()
+        for route in site.routes.routes
     ]
-    specs += [
-        PageSpec(
-            s.path,
-            "rates.html",
-            f"{s.sheet.label} rates",
-            {"sheet": s},
-            (*home, ("Rates", "rates/")),
-        )
-        for s in site.sheets
-    ]
-    specs += [PageSpec("whats-new/", "whats_new.html", "What's new", {}, home)]
-    specs += [
-        PageSpec(
-            n.path,
-            "rate_changes.html",
-            f"Rate changes from {n.notice.old.label} to {n.notice.new.label}",
-            {"notice": n},
-            (*home, ("Rates", "rates/")),
-        )
-        for n in site.notices
-    ]
-    specs += [
-        PageSpec(
-            s.path,
-            "sla.html",
-            s.meta.name,
-            {"sla": s},
-            (*home, ("Service level agreements", "slas/")),
-        )
-        for s in site.slas.values()
-    ]
-    specs += [
-        PageSpec(p.path, "page.html", p.meta.title, {"page_view": p}, home)
-        for p in site.pages.values()
-    ]
-    specs += extras.extra_specs(site)
-    return specs
+
+
+class _Contexts:
+    """The records a page of each kind shows, looked up by the route's key."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.decisions = extras.DecisionContexts(site)
+
+    @functools.cached_property
+    def _events(self) -> list[EventView]:
+        return extras.event_views(self.site)
+
+    def of(self, kind: str, key: str) -> dict[str, Any]:
+        site = self.site
+        if kind in extras.DecisionContexts.KINDS:
+            return self.decisions.of(kind, key)
+        if kind == "rates":
+            return {"sheet": site.current_sheet}
+        if kind == "care":
+            return extras.care_context(site)
+        if kind == "category":
+            return {"category": next(c for c in site.categories if c.category.id == key)}
+        if kind == "service":
+            view = site.services[key]
+            return {"service": view, **extras.service_context(site, view, self._events)}
+        if kind == "rate_sheet":
+            return {"sheet": next(s for s in site.sheets if s.sheet.id == key)}
+        if kind == "rate_changes":
+            return {"notice": next(n for n in site.notices if n.notice.id == key)}
+        if kind == "sla":
+            return {"sla": site.slas[key]}
+        if kind == "page":
+            return {"page_view": site.pages[key]}
+        return {}
 
 
 @dataclass
@@ -154,9 +167,7 @@ def render_site(
             Output(s.csv_path, reuse(s.csv_path, (), functools.partial(rates_csv, s.sheet, site)))
             for s in site.sheets
         )
-        data_files.append(
-            Output("sitemap.xml", reuse("sitemap.xml", (), lambda: sitemap(site, specs)))
-        )
+        data_files.append(Output(SITEMAP, reuse(SITEMAP, (), lambda: sitemap(site))))
         data_files.extend(reuse("extras", (), lambda: extras.extra_outputs(site)))
         try:
             data_files.append(
@@ -169,7 +180,10 @@ def render_site(
                             env.get_template("feed.xml")
                             .render(
                                 site=site,
-                                base=site.settings.base_url.rstrip("/") + "/",
+                                url=lambda path: absolute(site, path),
+                                url_for=lambda kind, key="": absolute(
+                                    site, site.routes.target(kind, key)
+                                ),
                             )
                             .encode("utf-8")
                         ),
@@ -236,12 +250,26 @@ def render_page(
     if spec.filename == "404.html":
         # Served for missing pages at any depth, so links must start at the site root.
         base = urlsplit(site.settings.base_url).path.rstrip("/") + "/"
-        url: Callable[[str], str] = lambda target: base + target  # noqa: E731
+        to_site: Callable[[str], str] = lambda target: base + target  # noqa: E731
     else:
         here = spec.path.rstrip("/")
-        url = lambda target: relative_url(here, target)  # noqa: E731
+        to_site = lambda target: relative_url(here, target)  # noqa: E731
+
+    def url(target: str) -> str:
+        """A link to a site path, or a web address as it is (a rate methodology may be
+        published elsewhere)."""
+        return target if urlsplit(target).scheme in ("http", "https") else to_site(target)
+
     template = env.get_template(spec.template)
-    html = template.render(site=site, page=spec, url=url, documents=documents, **spec.context)
+    html = template.render(
+        site=site,
+        page=spec,
+        url=url,
+        url_for=lambda kind, key="": url(site.routes.target(kind, key)),
+        nav=site.routes.nav(spec.path, [(p.meta.title, p.path) for p in site.nav_pages]),
+        documents=documents,
+        **spec.context,
+    )
     return html.encode("utf-8")
 
 
@@ -301,9 +329,20 @@ def rates_csv(sheet: Any, site: Site) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def sitemap(site: Site, specs: list[PageSpec]) -> bytes:
+def absolute(site: Site, path: str) -> str:
+    """The full web address of a site path, for files read outside the site (feeds)."""
+    return site.settings.base_url.rstrip("/") + "/" + path
+
+
+def absolute_for(site: Site, kind: str, key: str = "") -> str:
+    return absolute(site, site.routes.target(kind, key))
+
+
+def sitemap(site: Site) -> bytes:
     base = site.settings.base_url.rstrip("/") + "/"
-    urls = sorted({posixpath.join(base, s.path) for s in specs if s.filename == "index.html"})
+    urls = sorted(
+        {posixpath.join(base, r.path) for r in site.routes.routes if r.filename == "index.html"}
+    )
     body = "".join(f"  <url><loc>{html.escape(u, quote=False)}</loc></url>\n" for u in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
