@@ -316,7 +316,7 @@ CASES = [
     Case(
         "bidi-override-name",
         sub("catalog.yaml", "name: Email\n", 'name: "Em\u202eail"\n'),
-        ("catalog.yaml:50: services[0].name: contains invisible direction or zero-width",),
+        ("catalog.yaml:50: column 14 contains the invisible character U+202E",),
     ),
     Case(
         "nul-byte",

@@ -37,6 +37,7 @@ from catalogpress.render.theme import (
     theme_dirs,
 )
 from catalogpress.routes import file_path
+from catalogpress.schema.dates import EARLIEST, LATEST, in_calendar
 from catalogpress.sources.files import Sources, load_sources
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
 
@@ -76,8 +77,29 @@ def default_as_of() -> dt.date:
     """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            day = dt.date.max  # reported below, like any date outside the calendar
+        return _in_calendar(day, "SOURCE_DATE_EPOCH")
     return dt.date.today()
+
+
+def _in_calendar(day: dt.date, source: str) -> dt.date:
+    """The build date, which must lie in the catalog's calendar like every other date."""
+    if not in_calendar(day):
+        raise SiteError(
+            [
+                Problem(
+                    source,
+                    0,
+                    "",
+                    f"the build date must be between {EARLIEST} and {LATEST}; "
+                    "give another date, or unset it to build as of today",
+                )
+            ]
+        )
+    return day
 
 
 def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
@@ -92,6 +114,7 @@ def _load_site(
     meanwhile: Callable[[Checked], object] | None = None,
 ) -> tuple[Site, Problems, Sources]:
     """`meanwhile` gets the checked sources while markdown renders in worker processes."""
+    _in_calendar(as_of, "--as-of")
     problems = Problems()
     sources = load_sources(root, problems)
     checked = validate(sources, as_of, problems)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import click
 
 from catalogpress import __version__
 from catalogpress.core.errors import Problem, SiteError
+from catalogpress.write.writer import os_problem
 
 project_option = click.option(
     "-C",
@@ -40,6 +43,7 @@ as_of_option = click.option(
 @click.version_option(__version__, prog_name="catalogpress")
 def main() -> None:
     """Build an IT service catalog website from catalog.yaml, rates.yaml and content/."""
+    _stop_on_terminate()
 
 
 def _print_problems(problems: list[Problem], header: str) -> None:
@@ -49,9 +53,17 @@ def _print_problems(problems: list[Problem], header: str) -> None:
 
 
 def _run(action: Callable[[], Any]) -> Any:
-    """Run a command; turn content mistakes into a readable list and exit code 1."""
+    """Run a command; turn content mistakes and faults of the machine into a readable
+    list and exit code 1. SIGTERM (what CI, `timeout` and service managers send) stops
+    a build like Ctrl+C does, so the half-written new site is removed."""
     try:
         return action()
+    except OSError as exc:
+        _print_problems([os_problem(exc, Path.cwd())], "The build stopped; nothing was written.")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.secho("Stopped; nothing was written.", fg="red", err=True)
+        sys.exit(130)
     except SiteError as exc:
         for warning in exc.warnings:
             click.echo(str(warning), err=True)
@@ -65,6 +77,14 @@ def _run(action: Callable[[], Any]) -> Any:
             header = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
         _print_problems(exc.problems, header)
         sys.exit(1)
+
+
+def _stop_on_terminate() -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from catalogpress.core.characters import shown
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -20,8 +22,11 @@ class Problem:
     severity: str = "error"  # "error" stops the build; "warning" does not
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        parts = [where, self.field, self.message] if self.field else [where, self.message]
+        # Names and messages can quote what an author typed: printed as escapes, the
+        # characters that move a terminal's cursor or reorder a line cannot fake output.
+        file, field, message = shown(self.file), shown(self.field), shown(self.message, "\n\t")
+        where = f"{file}:{self.line}" if self.line else file
+        parts = [where, field, message] if field else [where, message]
         text = ": ".join(parts)
         return f"warning: {text}" if self.severity == "warning" else text
 

@@ -79,6 +79,11 @@ def service_notices(
     ]
 
 
+# RFC 5545 forbids control characters other than tab in TEXT values; the sources refuse
+# them, and this keeps a calendar well formed whatever reaches it.
+_NO_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F])
+
+
 def _escape(text: str) -> str:
     """RFC 5545 TEXT: escape backslash, semicolon, comma and line breaks."""
     return (
@@ -86,7 +91,9 @@ def _escape(text: str) -> str:
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
         .replace("\n", "\\n")
+        .translate(_NO_CONTROLS)
     )
 
 

@@ -9,10 +9,8 @@ editing one overview re-renders only the pages that show it.
 
 from __future__ import annotations
 
-import csv
 import functools
 import html
-import io
 import posixpath
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -29,6 +27,7 @@ from catalogpress.model.markdown import relative_url
 from catalogpress.model.views import Site, record_body_reads
 from catalogpress.render import decision_pages as extras
 from catalogpress.render.outputs import Output, PageSpec
+from catalogpress.render.rate_csv import rates_csv
 from catalogpress.routes import file_path
 
 SITEMAP = file_path("sitemap")
@@ -283,50 +282,6 @@ def template_problem(exc: jinja2.TemplateError, template: str, making: str) -> P
             break
     shown = "themes/" + name.split("/themes/", 1)[1] if "/themes/" in name else name
     return Problem(shown, line, "", f"template error while making {making}: {exc}")
-
-
-def rates_csv(sheet: Any, site: Site) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "fiscal_year",
-            "effective",
-            "category",
-            "service_id",
-            "service",
-            "item",
-            "customer_class",
-            "unit",
-            "unit_label",
-            "amount",
-            "currency",
-            "charge_type",
-            "minimum",
-            "notes",
-        ]
-    )
-    for line in sheet.lines:
-        view = site.services[line.service]
-        writer.writerow(
-            [
-                sheet.fiscal_year,
-                sheet.effective.isoformat(),
-                view.category.name,
-                line.service,
-                view.name,
-                line.item,
-                line.customer_class or "",
-                line.unit,
-                site.units[line.unit].label,
-                f"{line.amount:f}",
-                "USD",
-                line.charge_type,
-                f"{line.minimum:f}" if line.minimum else "",
-                line.notes or "",
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
 
 
 def absolute(site: Site, path: str) -> str:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from catalogpress.schema.fields import FIRST_YEAR, LAST_YEAR
 from catalogpress.schema.records import Rates, RateSheet, Service, Version
+
+# The calendar the catalog works in (FIRST_YEAR and LAST_YEAR, from schema/fields.py):
+# wide enough for any real record, narrow enough that date arithmetic never overflows.
+EARLIEST = dt.date(FIRST_YEAR, 1, 1)
+LATEST = dt.date(LAST_YEAR, 12, 31)
+
+
+def in_calendar(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
 
 
 def sheet_periods(rates: Rates) -> list[tuple[RateSheet, dt.date, dt.date | None]]:

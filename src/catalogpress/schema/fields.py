@@ -15,11 +15,16 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from catalogpress.core.characters import deceptive_message, first_deceptive
 from catalogpress.core.ids import is_id
 from catalogpress.core.suggest import suggest
 from catalogpress.schema.checker import Checker, Invalid, Reference, Source
 from catalogpress.sources.yamlfile import Path, dotted
 
+# Every date lies in these years and every amount below MAX_AMOUNT: wide enough for any
+# real catalog, and narrow enough that no date arithmetic or rounding can overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more than any rate or quantity
 MONEY_RE = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[^\s<>\"']*)?$")
@@ -36,9 +41,6 @@ class Spec:
     def fail(self, path: Path, ck: Checker, value: Any, what: str | None = None) -> Invalid:
         ck.error(path, what or f"expected {self.expected}, got {ck.got(path, value)}")
         return Invalid()
-
-
-_INVISIBLE = re.compile("[\u202e\u202d\u200b\u200e\u200f]")
 
 
 class Text(Spec):
@@ -59,14 +61,9 @@ class Text(Spec):
         text = value.strip()
         if not text:
             raise self.fail(path, ck, value, "must not be empty")
-        if _INVISIBLE.search(text):
-            raise self.fail(
-                path,
-                ck,
-                value,
-                "contains invisible direction or zero-width "
-                "characters (expected plain text); retype the text",
-            )
+        found = first_deceptive(text)
+        if found is not None:
+            raise self.fail(path, ck, value, deceptive_message(text[found]))
         return text
 
 
@@ -150,7 +147,7 @@ class Date(Spec):
     def check(self, value: Any, path: Path, ck: Checker) -> dt.date:
         if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
             try:
-                return dt.date.fromisoformat(value.strip())
+                return _in_years(dt.date.fromisoformat(value.strip()), self, path, ck, value)
             except ValueError:
                 raise self.fail(
                     path,
@@ -175,11 +172,13 @@ class DateTime(Spec):
         if not self.PATTERN.match(text):
             raise self.fail(path, ck, value, f"expected {self.expected}, got {ck.got(path, value)}")
         try:
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise self.fail(
                 path, ck, value, f"{text!r} is not a real date and time (expected {self.expected})"
             ) from None
+        _in_years(moment.date(), self, path, ck, value)
+        return moment
 
 
 class Money(Spec):
@@ -217,6 +216,10 @@ class Money(Spec):
             raise self.fail(path, ck, value) from None
         if amount < 0:
             raise self.fail(path, ck, value, f"expected an amount of zero or more, got {value}")
+        if amount >= MAX_AMOUNT:
+            raise self.fail(
+                path, ck, value, f"expected an amount below {MAX_AMOUNT:,}, got {value.strip()}"
+            )
         if -amount.as_tuple().exponent > self.places:  # type: ignore[operator]
             raise self.fail(
                 path, ck, value, f"expected at most {self.places} decimal places, got {value}"
@@ -225,14 +228,29 @@ class Money(Spec):
 
 
 class Integer(Spec):
-    def __init__(self, minimum: int = 0) -> None:
-        self.minimum = minimum
-        self.expected = f"a whole number of {minimum} or more"
+    def __init__(self, minimum: int = 0, maximum: int = 1_000_000) -> None:
+        self.minimum, self.maximum = minimum, maximum
+        self.expected = f"a whole number from {minimum} to {maximum:,}"
 
     def check(self, value: Any, path: Path, ck: Checker) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not self.minimum <= value <= self.maximum
+        ):
             raise self.fail(path, ck, value)
         return value
+
+
+def _in_years(day: dt.date, spec: Spec, path: Path, ck: Checker, value: Any) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise spec.fail(
+            path,
+            ck,
+            value,
+            f"expected a date between {FIRST_YEAR} and {LAST_YEAR}, got {str(value).strip()}",
+        )
+    return day
 
 
 class Boolean(Spec):

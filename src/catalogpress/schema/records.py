@@ -45,7 +45,7 @@ class SiteSettings:
     language: str = fld(Text(), "en")
     theme: str = fld(Slug(), "default")
     featured: tuple[str, ...] = fld(ListOf(Ref("service"), unique=True), ())
-    review_months: int = fld(Integer(1), 12)  # warn when content was last reviewed longer ago
+    review_months: int = fld(Integer(1, 120), 12)  # warn when content was last reviewed longer ago
     page_size: str = fld(Choice(*PAGE_SIZES), "letter")  # paper of the PDF documents
 
 
@@ -150,7 +150,7 @@ class Owner:
 @dataclass(frozen=True)
 class Ordering:
     channel: str = fld(Choice(*CHANNELS))
-    lead_time_days: int = fld(Integer(0))
+    lead_time_days: int = fld(Integer(0, 3650))
     url: str | None = fld(Url(), None)
 
 
@@ -222,8 +222,8 @@ class WordMap(Spec):
 class Checks:
     """catalog.yaml `checks:`: the plain-language checks (plain.py, docs/formats.md)."""
 
-    reading_grade: int = fld(Integer(1), 8)  # highest Flesch-Kincaid grade a page may have
-    sentence_words: int = fld(Integer(5), 25)  # longest sentence, in words
+    reading_grade: int = fld(Integer(1, 20), 8)  # highest Flesch-Kincaid grade a page may have
+    sentence_words: int = fld(Integer(5, 200), 25)  # longest sentence, in words
     jargon: tuple[tuple[str, str], ...] = fld(WordMap(), ())  # added to the built-in list
     allow: tuple[str, ...] = fld(ListOf(Text()), ())  # built-in jargon words to accept
     skip: tuple[str, ...] = fld(ListOf(Choice(*PLAIN_CHECKS), unique=True), ())
@@ -304,7 +304,7 @@ class RateLine:
 
 @dataclass(frozen=True)
 class RateSheet:
-    fiscal_year: int = fld(Integer(1900))
+    fiscal_year: int = fld(Integer(1900, 2199))
     effective: dt.date = fld(Date())
     approved_by: str = fld(Text())
     approved_on: dt.date = fld(Date())

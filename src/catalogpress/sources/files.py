@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalogpress.core.characters import deceptive_message, first_deceptive_entity
 from catalogpress.core.errors import Problems
 from catalogpress.core.ids import is_id
 from catalogpress.core.parallel import fork_map
@@ -187,4 +188,9 @@ def _load_content_file(
     if meta.data is None:
         meta.data = {}
     body_line = text[: match.end()].count("\n") + 1
+    entity = first_deceptive_entity(text)
+    if entity is not None:
+        offset, char = entity
+        problems.add(rel, text.count("\n", 0, offset) + 1, "", deceptive_message(char))
+        return
     sources.markdown.append(MarkdownFile(rel, kind, slug, meta, text[match.end() :], body_line))

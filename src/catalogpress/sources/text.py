@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalogpress.core.characters import deceptive_message, first_deceptive
 from catalogpress.core.errors import Problems
 
 MAX_BYTES = 40_000_000  # room for 10,000 services; stops runaway files early
@@ -37,4 +38,15 @@ def decode_source(data: bytes, file: str, problems: Problems) -> str | None:
             "file contains a NUL character (expected plain text)",
         )
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    found = first_deceptive(text)
+    if found is not None:
+        line_start = text.rfind("\n", 0, found) + 1
+        problems.add(
+            file,
+            text.count("\n", 0, found) + 1,
+            "",
+            f"column {found - line_start + 1} {deceptive_message(text[found])}",
+        )
+        return None
+    return text

@@ -7,9 +7,12 @@ site/ behind, and the previous site stays exactly as it was.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -44,10 +47,22 @@ def _refuse(output: Path, why: str) -> None:
 def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> int:
     """Write rendered outputs and copied files as the new `output`; return files written."""
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with _only_build_writing(output):
+            return _swap_in(outputs, copies, output)
+    except OSError as exc:
+        raise SiteError([os_problem(exc, output)]) from None
+
+
+def _swap_in(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> int:
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    # Under the lock no other build is writing, so any staging or retired folder beside
+    # the site is what a build killed outright (SIGKILL, power loss) left behind.
+    for kind in ("new", "old"):
+        for leftover in output.parent.glob(f".{output.name}.{kind}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
     count = 0
     try:
         staging.mkdir()
@@ -68,6 +83,46 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
         raise
     shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+@contextmanager
+def _only_build_writing(output: Path) -> Iterator[None]:
+    """Hold the output folder's lock; a second build into it stops with a message."""
+    lock = output.with_name(f".{output.name}.lock")
+    with open(lock, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SiteError(
+                [
+                    Problem(
+                        str(output),
+                        0,
+                        "",
+                        "another catalogpress build is writing this folder right now; "
+                        "wait for it to finish, then build again",
+                    )
+                ]
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "the disk is full; free some space, then build again",
+    errno.EDQUOT: "the disk quota is used up; free some space, then build again",
+    errno.EROFS: "the folder is read-only; build into another folder with --output DIR",
+    errno.EACCES: "this user may not write there; build into another folder with --output DIR",
+    errno.EPERM: "this user may not write there; build into another folder with --output DIR",
+}
+
+
+def os_problem(exc: OSError, near: Path) -> Problem:
+    """A fault of the machine (disk full, read-only folder) as a Problem naming the file."""
+    reason = _OS_REASONS.get(exc.errno or 0, f"{exc.strerror or exc}; check the folder and disk")
+    return Problem(str(exc.filename or near), 0, "", f"cannot write here: {reason}")
 
 
 # Output folder -> site path -> the bytes sync_site last wrote (or found) there, so a
