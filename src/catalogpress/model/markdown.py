@@ -289,15 +289,30 @@ def _converter(top_level: int, abbreviations: tuple[tuple[str, str], ...]) -> ma
     return _CONVERTERS[key]
 
 
+# What browsers drop before they parse a URL (the WHATWG URL standard): C0 controls and
+# spaces around it, and tabs and line breaks anywhere in it; and they read "\\" as "/".
+_SURROUNDING = "".join(chr(c) for c in range(0x21))
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def browser_url(value: str) -> str:
+    """A URL as a browser reads it before fetching, so locality is judged on that."""
+    cleaned = value.strip(_SURROUNDING)
+    return re.sub(r"[\t\n\r]", "", cleaned).replace("\\", "/")
+
+
+def is_local_url(value: str) -> bool:
+    """True for a path on this site: no scheme (http:, data:, ...) and no host (//)."""
+    url = browser_url(value)
+    return not url.startswith("//") and not _SCHEME.match(url)
+
+
 def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
     """Images must be files of the site: a remote image would let anyone who controls
-    that server see who reads the page, and could change after review."""
-    if (
-        tag == "img"
-        and attribute == "src"
-        and (":" in value.split("/", 1)[0] or value.startswith("//"))
-    ):
-        return None
+    that server see who reads the page, and could change after review. The sanitizer
+    hands over the value with entities decoded; what is kept is the browser's reading."""
+    if tag == "img" and attribute == "src":
+        return browser_url(value) if is_local_url(value) else None
     return value
 
 
