@@ -30,8 +30,10 @@ from catalogpress.pdf.printer import Resources, print_all
 from catalogpress.render.outputs import Output
 from catalogpress.render.pages import render_site
 from catalogpress.render.theme import (
+    builtin_theme_dir,
     compile_ahead,
     make_environment,
+    outside_links,
     static_files,
     templates_digest,
     theme_dirs,
@@ -177,7 +179,27 @@ def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Pa
     dirs = theme_dirs(root, site.settings.theme)
     if not dirs:
         raise SiteError([Problem("themes/", 0, "", f"theme '{site.settings.theme}' not found")])
+    escaping = outside_links(dirs, [root, builtin_theme_dir()])
+    if escaping:
+        raise SiteError(
+            [
+                Problem(
+                    _shown_path(path, root),
+                    0,
+                    "",
+                    "this link points outside the project; copy the file into the theme instead",
+                )
+                for path in escaping
+            ]
+        )
     return make_environment(dirs), static_files(dirs)
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _compile_theme(root: Path, theme: str, pdf: bool) -> None:
