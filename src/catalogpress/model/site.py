@@ -26,6 +26,7 @@ from catalogpress.model.views import (
     SheetView,
     Site,
     SlaView,
+    sheet_state,
 )
 from catalogpress.schema.dates import (
     effective_status,
@@ -148,13 +149,13 @@ def build_site(
     for service in sorted(catalog.services, key=lambda s: s.name.lower()):
         version = version_in_effect(service, as_of) or service.versions[0]
         status = effective_status(version, as_of)
-        later = [v for v in service.versions if v.effective > as_of and v is not version]
+        later = tuple(v for v in service.versions if v.effective > as_of and v is not version)
         overview = checked.overviews.get(service.id)
         path = f"services/{service.id}/"
         services[service.id] = ServiceView(
             service=service,
             version=version,
-            upcoming=later[0] if later else None,
+            scheduled=later,
             category=next(c for c in catalog.categories if c.id == service.category),
             audiences=tuple(audiences[a] for a in service.audience),
             owner=people[service.owner.contact],
@@ -178,7 +179,9 @@ def build_site(
         for c in catalog.categories
     ]
     sheets = [
-        _sheet_view(sheet, first, last, categories, services)
+        _sheet_view(
+            sheet, first, last, categories, services, sheet_state(first, sheet is current, as_of)
+        )
         for sheet, first, last in reversed(periods)
     ]
     notice_list = notices([sheet for sheet, _, _ in periods])
@@ -258,8 +261,9 @@ def _sheet_view(
     last: dt.date | None,
     categories: list[CategoryView],
     services: dict[str, ServiceView],
+    state: str,
 ) -> SheetView:
     groups = _group_by_category(_lines_by_service(sheet), categories, services)
     return SheetView(
-        sheet, first, last, tuple(groups), f"rates/{sheet.id}/", f"rates/{sheet.id}.csv"
+        sheet, first, last, tuple(groups), f"rates/{sheet.id}/", f"rates/{sheet.id}.csv", state
     )
