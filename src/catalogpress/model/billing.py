@@ -22,6 +22,8 @@ CENT = Decimal("0.01")
 PART_COLOURS = ("#005ea2", "#c05600", "#008817", "#8168b3", "#d83933", "#565c65")
 CHART_WIDTH = 600
 BAR_HEIGHT = 28
+# Units billed by how much is used rather than by what is held.
+USAGE_PERIODS = ("hour", "use")
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -125,6 +127,18 @@ class BreakdownView:
     bars: tuple[Bar, ...]  # our rate against the market benchmark
     bars_height: int
     benchmark_difference: Decimal | None  # percent below (+) or above (-) the market price
+
+    @property
+    def benchmark_verdict(self) -> str:
+        """Our rate against the market price: "lower", "higher" or "same"."""
+        if self.benchmark_difference is None or self.benchmark_difference == 0:
+            return "same"
+        return "lower" if self.benchmark_difference > 0 else "higher"
+
+    @property
+    def benchmark_gap(self) -> Decimal | None:
+        """How far our rate is from the market price, in percent, without its sign."""
+        return None if self.benchmark_difference is None else abs(self.benchmark_difference)
 
 
 def breakdowns(view: ServiceView) -> list[BreakdownView]:
@@ -270,6 +284,12 @@ class EstimatorRow:
     line: RateLine  # as priced in the earliest open sheet that has it
     unit: Unit
     prices: tuple[tuple[str, Decimal | None], ...]  # (sheet label, amount or None)
+
+    @property
+    def counted_per_month(self) -> bool:
+        """Hourly and per-use charges have no fixed quantity: the form asks how many a month
+        (the estimator's script counts them into the monthly total)."""
+        return self.unit.period in USAGE_PERIODS
 
 
 def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]]:

@@ -25,6 +25,7 @@ from catalogpress.model.views import (
     SheetView,
     Site,
     SlaView,
+    sheet_state,
 )
 from catalogpress.routes import RouteTable, file_path
 from catalogpress.schema.dates import (
@@ -101,13 +102,13 @@ def build_site(
     for service in sorted(catalog.services, key=lambda s: s.name.lower()):
         version = version_in_effect(service, as_of) or service.versions[0]
         status = effective_status(version, as_of)
-        later = [v for v in service.versions if v.effective > as_of and v is not version]
+        later = tuple(v for v in service.versions if v.effective > as_of and v is not version)
         overview = checked.overviews.get(service.id)
         path = routes.path("service", service.id)
         services[service.id] = ServiceView(
             service=service,
             version=version,
-            upcoming=later[0] if later else None,
+            scheduled=later,
             category=next(c for c in catalog.categories if c.id == service.category),
             audiences=tuple(audiences[a] for a in service.audience),
             owner=people[service.owner.contact],
@@ -131,7 +132,15 @@ def build_site(
         for c in catalog.categories
     ]
     sheets = [
-        _sheet_view(sheet, first, last, categories, services, routes)
+        _sheet_view(
+            sheet,
+            first,
+            last,
+            categories,
+            services,
+            routes,
+            sheet_state(first, sheet is current, as_of),
+        )
         for sheet, first, last in reversed(periods)
     ]
     notice_list = notices([sheet for sheet, _, _ in periods])
@@ -228,6 +237,7 @@ def _sheet_view(
     categories: list[CategoryView],
     services: dict[str, ServiceView],
     routes: RouteTable,
+    state: str,
 ) -> SheetView:
     groups = _group_by_category(_lines_by_service(sheet), categories, services)
     return SheetView(
@@ -237,4 +247,5 @@ def _sheet_view(
         tuple(groups),
         routes.path("rate_sheet", sheet.id),
         file_path("rates_csv", sheet.id),
+        state,
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import ChangeNotice, LineChange
@@ -57,11 +59,16 @@ class SlaView:
         return _read(f"sla:{self.id}", self.body)
 
 
+class HistoryEntry(NamedTuple):
+    version: Version
+    state: str  # "current" (the view's version), "scheduled" (takes effect later) or ""
+
+
 @dataclass(frozen=True)
 class ServiceView:
     service: Service
     version: Version  # the version in effect, or the first planned one when none is yet
-    upcoming: Version | None  # a later version already scheduled
+    scheduled: tuple[Version, ...]  # later versions already scheduled, in the record's order
     category: Category
     audiences: tuple[str, ...]  # names of who may order
     owner: Person
@@ -91,6 +98,42 @@ class ServiceView:
     def listed(self) -> bool:
         return self.status in LISTED_STATUSES
 
+    @property
+    def status_date(self) -> dt.date | None:
+        """The day a listing's status tag names: when a retiring service retires, when a
+        proposed one starts; None for other statuses."""
+        if self.status == "retiring":
+            return self.version.retire_on
+        return self.version.effective if self.status == "proposed" else None
+
+    @property
+    def upcoming(self) -> Version | None:
+        """The next version already scheduled: its page announces it."""
+        return self.scheduled[0] if self.scheduled else None
+
+    @property
+    def history(self) -> tuple[HistoryEntry, ...]:
+        """Every version, newest first, each marked current, scheduled or neither."""
+        return tuple(
+            HistoryEntry(
+                v,
+                "current"
+                if v is self.version
+                else ("scheduled" if any(v is s for s in self.scheduled) else ""),
+            )
+            for v in reversed(self.service.versions)
+        )
+
+    @property
+    def lowest_rate(self) -> RateLine | None:
+        """The lowest rate in the sheet in effect, for "from $x" listings."""
+        return min(self.rates, key=lambda line: line.amount, default=None)
+
+    @property
+    def rates_pending(self) -> bool:
+        """A charged service with no rate published yet, this year or next."""
+        return not self.service.no_charge and not self.rates and not self.next_rates
+
 
 @dataclass(frozen=True)
 class CategoryView:
@@ -117,7 +160,25 @@ class AgencyView:
     agency: Agency
     specialist: Person
     sla: SlaView
-    services: tuple[ServiceView, ...]
+    services: tuple[ServiceView, ...]  # in the order of the agency's record
+
+    @property
+    def uses(self) -> tuple[tuple[ServiceView, Decimal | None], ...]:
+        """Each service the agency uses with the quantity on record (None: not recorded)."""
+        return tuple(
+            (view, use.quantity)
+            for view, use in zip(self.services, self.agency.services, strict=True)
+        )
+
+
+SHEET_STATES = ("current", "upcoming", "past")
+
+
+def sheet_state(first_day: dt.date, in_effect: bool, as_of: dt.date) -> str:
+    """A sheet's state on the build date: in effect, published ahead, or no longer in effect."""
+    if in_effect:
+        return "current"
+    return "upcoming" if first_day > as_of else "past"
 
 
 @dataclass(frozen=True)
@@ -128,6 +189,7 @@ class SheetView:
     groups: tuple[tuple[Category, tuple[tuple[ServiceView, tuple[RateLine, ...]], ...]], ...]
     path: str
     csv_path: str
+    state: str  # one of SHEET_STATES, as of the build date (see sheet_state)
 
 
 @dataclass(frozen=True)
@@ -186,6 +248,30 @@ class Site:
     @property
     def nav_pages(self) -> list[PageView]:
         return [p for p in self.pages.values() if p.meta.nav]
+
+    @property
+    def summarised_pages(self) -> list[PageView]:
+        """Pages with a summary, which the customer care page lists."""
+        return [p for p in self.pages.values() if p.meta.summary]
+
+    @property
+    def offered_categories(self) -> list[CategoryView]:
+        """Categories with at least one listed service: the printed catalog's sections."""
+        return [c for c in self.categories if c.services]
+
+    @property
+    def next_notice(self) -> NoticeView | None:
+        """The notice of what changes when next fiscal year's published sheet takes effect."""
+        if self.next_sheet is None:
+            return None
+        upcoming = self.next_sheet.sheet
+        return next((n for n in self.notices if n.notice.new is upcoming), None)
+
+    @property
+    def feed_updated(self) -> dt.date:
+        """When the news feed last changed: its newest past event, or the build date."""
+        past = self.past_events
+        return past[0].date if past else self.as_of
 
     def methodology(self, sheet: RateSheet) -> tuple[str, str]:
         """(title, site path or web address) of a sheet's rate methodology."""

@@ -209,8 +209,11 @@ def absolute_links(html: str, page_path: str, base: str) -> Markup:
 
 
 def from_price(view: ServiceView) -> RateLine | None:
-    """The lowest rate of a service in the current sheet, for "from $x" listings."""
-    return min(view.rates, key=lambda line: line.amount, default=None)
+    """The lowest rate of a service in the current sheet, for "from $x" listings.
+
+    Kept for site themes that call it; the default theme reads `view.lowest_rate`.
+    """
+    return view.lowest_rate
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,16 @@ class RateChange:
     def percent(self) -> Decimal:
         return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
+    @property
+    def direction(self) -> str:
+        """Up or down: a change that rounds to 0.0% still went one way."""
+        return "up" if self.new > self.old else "down"
+
+    @property
+    def size(self) -> Decimal:
+        """The percent change without its sign; `direction` tells which way."""
+        return abs(self.percent)
+
 
 @dataclass(frozen=True)
 class FiscalYearChanges:
@@ -238,7 +251,7 @@ class FiscalYearChanges:
     service_updates: tuple[tuple[ServiceView, tuple[str, ...]], ...]  # versions this year
 
     def count(self, direction: str) -> int:
-        return sum(1 for c in self.changed if (c.new > c.old) == (direction == "up"))
+        return sum(1 for c in self.changed if c.direction == direction)
 
 
 def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:

@@ -13,15 +13,25 @@ import hashlib
 import os
 import pickle
 import stat
+from collections.abc import Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 BUILTIN_NAME = "default"
+
+# How each ordering channel ends the sentence "Order through ...".
+ORDER_CHANNELS = {
+    "portal": "the request portal",
+    "email": "email",
+    "phone": "the service desk by phone",
+}
+
+T = TypeVar("T")
 
 
 def builtin_theme_dir() -> Path:
@@ -154,6 +164,9 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         percent=format_percent,
         money_change=format_money_change,
         percent_change=format_percent_change,
+        number=format_number,
+        order_channel=order_channel,
+        columns=split_columns,
     )
     return env
 
@@ -258,3 +271,19 @@ def format_percent_change(value: Decimal | None) -> str:
 @functools.lru_cache(maxsize=4096)  # strftime is slow, and pages repeat the same dates
 def format_date(value: dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
+
+
+def format_number(value: Decimal | int) -> str:
+    """1,200 or 2.5: a quantity with thousands separators, as precise as recorded."""
+    return f"{value:,}"
+
+
+def order_channel(channel: str) -> str:
+    """The request portal, email, ...: how a service is ordered, for "Order through ..."."""
+    return ORDER_CHANNELS.get(channel, "the order form")
+
+
+def split_columns(items: Sequence[T], count: int) -> list[list[T]]:
+    """Items in `count` columns read top to bottom, the first columns the longer ones."""
+    size = -(-len(items) // count)  # rounded up
+    return [list(items[i * size : (i + 1) * size]) for i in range(count)]
