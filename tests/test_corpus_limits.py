@@ -94,6 +94,35 @@ CASES = [
             "(right-to-left mark)",
         ),
     ),
+    # Inputs whose cost would explode: refused before rendering, with their line.
+    Case(
+        "square-of-brackets",
+        md("Intro.\n\n" + "[" * 20_000),
+        ("content/services/email.md:6: this paragraph has 20,000 '[' and '<' characters",),
+    ),
+    Case(
+        "many-angle-brackets",
+        md("<a " * 4000),
+        ("content/services/email.md:4: this paragraph has 4,000 '[' and '<' characters",),
+    ),
+    Case(
+        "deeply-nested-list",
+        md("".join("    " * i + "- x\n" for i in range(300))),
+        ("content/services/email.md:45: this line is nested too deeply",),
+    ),
+    Case(
+        "deeply-nested-quote",
+        md("Intro.\n\n" + ">" * 60 + " deep"),
+        ("content/services/email.md:6: this line is nested too deeply",),
+    ),
+    Case(
+        "huge-overview",
+        md("The service desk answers. " * 10_000),
+        (
+            "content/services/email.md:4: the text is too long (260,001 characters; the limit "
+            "is 200,000); split it into several pages",
+        ),
+    ),
     # Numbers and dates at their limits.
     Case(
         "thirty-digit-amount",
@@ -303,3 +332,17 @@ def test_extreme_numbers_and_dates_never_crash(tmp_path_factory, field, value):
         load_site(root, MINIMAL_AS_OF)
     except SiteError as error:
         assert all(p.file and p.message for p in error.problems)
+
+
+def test_real_pages_stay_far_below_the_markdown_limits():
+    from catalogpress.sources.markdown_limits import cost_problem
+
+    table = "| Service | Page |\n|---|---|\n" + "".join(
+        f"| Service {i} | [page](service:s{i}) |\n" for i in range(300)
+    )
+    nested = "".join("  " * i + "- item\n" for i in range(20))
+    escaped = "\\[" * 5000
+    assert cost_problem(table) is None
+    assert cost_problem(nested) is None
+    assert cost_problem(escaped) is None
+    assert cost_problem("word " * 39_000) is None  # 195,000 characters

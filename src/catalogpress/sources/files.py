@@ -16,6 +16,7 @@ from catalogpress.core.characters import deceptive_message, first_deceptive_enti
 from catalogpress.core.errors import Problems
 from catalogpress.core.ids import is_id
 from catalogpress.core.parallel import fork_map
+from catalogpress.sources.markdown_limits import cost_problem
 from catalogpress.sources.text import decode_source
 from catalogpress.sources.yamlfile import Doc, load_yaml, loaded_before, remember
 
@@ -192,5 +193,11 @@ def _load_content_file(
     if entity is not None:
         offset, char = entity
         problems.add(rel, text.count("\n", 0, offset) + 1, "", deceptive_message(char))
+        return
+    body = text[match.end() :]
+    too_costly = cost_problem(body)
+    if too_costly is not None:
+        offset, message = too_costly
+        problems.add(rel, body_line + offset, "", message)
         return
     sources.markdown.append(MarkdownFile(rel, kind, slug, meta, text[match.end() :], body_line))
