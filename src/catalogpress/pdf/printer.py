@@ -13,6 +13,7 @@ same sources give byte-identical PDFs.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import multiprocessing
@@ -177,6 +178,15 @@ def _print(job: Job, resources: Resources) -> Printed:
     )
 
 
+def _served_files_digest(resources: Resources) -> str:
+    """Which file serves each theme address. The cache checks the bytes of every file a
+    document read, but a theme override that shadows a built-in file (its own pdf.css)
+    serves another file at the same address, so the mapping is part of the key. Content
+    images are left out: each has one source, so adding one reprints nothing."""
+    served = sorted((p, f) for p, f in resources.files.items() if not p.startswith("images/"))
+    return hashlib.sha256(repr(served).encode()).hexdigest()
+
+
 def _salt() -> str:
     import pydyf
     import weasyprint
@@ -190,7 +200,7 @@ def print_all(
 ) -> PdfReport:
     """Every document as PDF bytes, from the cache where nothing changed, else printed."""
     started = time.perf_counter()
-    salt = _salt()
+    salt = _salt() + _served_files_digest(resources)
     jobs = [Job(path, html, cache_key(html, salt)) for path, html in pages.items()]
     done: dict[str, Printed] = {}
     for job in jobs:
