@@ -224,7 +224,10 @@ class Preview:
             if self.problems:
                 status, body, kind = "500 Problems Found", self.error_page, "text/html"
             else:
-                status, body, kind, location = self._static(path)
+                try:
+                    status, body, kind, location = self._static(path)
+                except OSError:  # a name too long for the file system, and the like
+                    status, body, kind, location = "404 Not Found", b"Not found", "text/plain", ""
                 if location:
                     return _respond(
                         start_response,
