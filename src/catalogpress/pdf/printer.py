@@ -188,11 +188,12 @@ def _served_files_digest(resources: Resources) -> str:
 
 
 def _salt() -> str:
-    import pydyf
-    import weasyprint
+    # The installed versions from the packages' metadata: importing WeasyPrint only to
+    # read its version took most of a build whose PDFs all came from the cache.
+    from importlib.metadata import version
 
     options = sorted(OPTIONS.items())
-    return f"weasyprint {weasyprint.__version__}, pydyf {pydyf.__version__}, {options}"
+    return f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, {options}"
 
 
 def print_all(
