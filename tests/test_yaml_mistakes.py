@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from catalogpress.app.cli import main
 
+from .conftest import MINIMAL_AS_OF
+
 MISTAKES = [
     (
         "over-indented line",
@@ -167,3 +169,19 @@ def test_a_yaml_mistake_is_explained_with_the_line_and_a_caret(scratch, file, ol
     result = CliRunner().invoke(main, ["check", "-C", str(scratch.root), "--as-of", "2025-11-01"])
     assert result.exit_code == 1
     assert result.output == report + "\n1 problem found; nothing was written.\n"
+
+
+def test_the_preview_error_page_shows_the_line_and_the_caret(scratch, tmp_path):
+    from catalogpress.app.preview import Preview
+
+    from .test_preview import call
+
+    preview = Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF)
+    scratch.replace("catalog.yaml", "  short_name: OST", "  short_name:OST")
+    preview.rebuild()
+    status, _, body = call(preview, "/")
+    assert status.startswith("500")
+    assert (
+        b"<pre>      short_name:OST\n                 ^</pre>" in body
+        and b"A space is missing after the" in body
+    )
