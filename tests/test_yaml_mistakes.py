@@ -49,6 +49,17 @@ MISTAKES = [
         "      ^",
     ),
     (
+        "first item of a list without its dash",
+        "catalog.yaml",
+        '      - version: "1.0"',
+        '        version: "1.0"',
+        "catalog.yaml:56: this line should start with '- ', as the next item of the same list "
+        "under 'versions:' does on line 68: put '- ' in place of the last two spaces before "
+        "the text\n"
+        '            version: "1.0"\n'
+        "          ^",
+    ),
+    (
         "missing dash in a list of words",
         "content/services/email.md",
         "  - Mail on any device.",

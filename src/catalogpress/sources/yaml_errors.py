@@ -96,10 +96,17 @@ class _Reading:
         return None
 
     def around(self) -> range:
+        """From where the parser's context began (an open quote, say) to the error."""
         return range(self.first, self.line + 1)
 
+    def nearby(self) -> list[int]:
+        """The line of the error, the line above it, and where its context began: a
+        context can be the whole file, and a mistake found far away would be a guess."""
+        above = self.previous(self.line)
+        return sorted({self.first, self.line, *([above] if above is not None else [])})
+
     def tab(self) -> Found | None:
-        for i in self.around():
+        for i in self.nearby():
             if _TAB_INDENT.match(self.lines[i]):
                 return (
                     i,
@@ -139,7 +146,7 @@ class _Reading:
         return None
 
     def no_space(self) -> Found | None:
-        for i in self.around():
+        for i in self.nearby():
             match = _NO_SPACE.match(self.lines[i])
             if match:
                 name = match.group(1)
@@ -250,6 +257,9 @@ class _Reading:
     def indentation(self, line: int) -> Found:
         text = self.lines[line]
         if text.lstrip().startswith("- "):
+            lost = self.lost_dash(line)
+            if lost is not None:
+                return lost
             for i in range(line - 1, -1, -1):
                 other = self.lines[i]
                 if other.lstrip().startswith("- ") and _indent(other) != _indent(text):
@@ -264,6 +274,37 @@ class _Reading:
         if above is None:
             return (*self.spot, f"YAML syntax error: {self.problem or 'invalid YAML'}")
         return self.misaligned(line, above)
+
+    def lost_dash(self, line: int) -> Found | None:
+        """A list item whose list has no other '- ' at its indentation: the first item
+        lost its dash, so YAML read it as fields and cannot fit this item after them."""
+        text = self.lines[line]
+        indent = _indent(text)
+        parent = next(
+            (
+                i
+                for i in range(line - 1, -1, -1)
+                if _is_content(self.lines[i]) and _indent(self.lines[i]) < indent
+            ),
+            None,
+        )
+        if parent is None:
+            return None
+        between = [i for i in range(parent + 1, line) if _is_content(self.lines[i])]
+        if not between or any(_indent(self.lines[i]) <= indent for i in between):
+            return None
+        first = between[0]
+        if _indent(self.lines[first]) != _content_column(text):
+            return None
+        name = _KEY.match(self.lines[parent])
+        under = f" under '{name.group(1).strip()}:'" if name else ""
+        return (
+            first,
+            indent,
+            f"this line should start with '- ', as the next item of the same list{under} "
+            f"does on line {line + 1}: put '- ' in place of the last two spaces before the "
+            "text",
+        )
 
     def misaligned(self, line: int, above: int) -> Found:
         text, upper = self.lines[line], self.lines[above]
