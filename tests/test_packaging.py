@@ -65,3 +65,16 @@ def test_wheel_install_builds_a_site_with_the_builtin_theme(tmp_path):
         env=env,
     )
     assert str(venv) in located.stdout  # the packaged copy, not this checkout's
+    # The starter of `new site` is package data: it must be in the wheel, and build.
+    started = tmp_path / "started"
+    for command in (["new", "site", str(started)], ["check", "-C", str(started), "--strict"]):
+        proc = subprocess.run(
+            [str(venv / "bin" / "catalogpress"), *command],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+            env=env,
+        )
+        assert proc.returncode == 0, proc.stderr
+    assert "(0 warnings)" in proc.stdout

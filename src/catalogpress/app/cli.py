@@ -200,7 +200,24 @@ def serve(
 
 @main.group()
 def new() -> None:
-    """Start a new service or page from a template."""
+    """Start a new catalog, service or page from a template."""
+
+
+@new.command("site")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@as_of_option
+def new_site(folder: Path, as_of: dt.datetime | None) -> None:
+    """Start a new catalog in folder DIR: a small complete site to change into your own."""
+    from catalogpress.app.build import default_as_of
+    from catalogpress.app.new_site import new_site as make
+
+    paths = _run(lambda: make(folder, _date(as_of) or default_as_of()))
+    _created(
+        folder,
+        paths,
+        f"Next: cd {folder}, then run `catalogpress check` and `catalogpress serve`. "
+        "docs/first-catalog.md walks you through the rest.",
+    )
 
 
 @new.command("service")

@@ -12,17 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from catalogpress.check.timeline import (
+    check_current_rates,
+    check_reviews,
+    check_service_starts,
+    check_sheet_gaps,
+)
 from catalogpress.core.errors import Problem, Problems
 from catalogpress.core.suggest import suggest
 from catalogpress.routes import RESERVED_NAMES
 from catalogpress.schema.checker import Checker, Invalid, Reference
-from catalogpress.schema.dates import (
-    add_months,
-    effective_status,
-    sheet_in_effect,
-    sheet_periods,
-    version_in_effect,
-)
+from catalogpress.schema.dates import sheet_periods
 from catalogpress.schema.fields import Record
 from catalogpress.schema.frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta
 from catalogpress.schema.records import Catalog, Rates, RateSheet, Service, Version
@@ -81,6 +81,7 @@ def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | 
     _check_references(checked, references, problems)
     for service in catalog.services:
         _check_versions(service, problems)
+    check_service_starts(catalog, as_of, problems)
     _check_rate_sheets(checked, as_of, problems)
     _check_content(checked, problems)
     _check_reviews(checked, as_of, problems)
@@ -281,69 +282,13 @@ def _check_rate_sheets(checked: Checked, as_of: dt.date, problems: Problems) -> 
                     f"(also on line {seen_lines[key]})",
                 )
             seen_lines[key] = line.src.line
-    current = sheet_in_effect(rates, as_of)
-    priced = {line.service for line in current.lines} if current else set()
-    ever_priced = {line.service for sheet in rates.rate_sheets for line in sheet.lines}
-    for service in catalog.services:
-        version = version_in_effect(service, as_of)
-        src = service.src
-        if service.no_charge and service.id in ever_priced:
-            problems.add(
-                src.file,
-                src.line,
-                f"services[{service.id}].no_charge",
-                "the service is marked no_charge but has rate lines in rates.yaml",
-            )
-        status = effective_status(version, as_of) if version else "proposed"
-        if (
-            current
-            and status in ("active", "retiring")
-            and not service.no_charge
-            and service.id not in priced
-        ):
-            problems.add(
-                src.file,
-                src.line,
-                f"services[{service.id}]",
-                f"the service is {status} on {as_of} but has no rate in the "
-                f"{current.label} rate sheet (expected a rate line in rates.yaml, or "
-                "no_charge: true)",
-            )
+    check_sheet_gaps(rates, problems)
+    check_current_rates(catalog, rates, as_of, problems)
 
 
 def _check_reviews(checked: Checked, as_of: dt.date, problems: Problems) -> None:
-    """Warn about text nobody owns or nobody has checked for a long time."""
-    months = checked.catalog.site.review_months
     docs = [*checked.overviews.values(), *checked.pages.values(), *checked.slas.values()]
-    for doc in docs:
-        meta, path = doc.meta, doc.file.path
-        if meta.owner is None:
-            problems.add(
-                path,
-                1,
-                "owner",
-                "no owner is named for this text (expected owner: "
-                "<person id>, the person who keeps it correct)",
-                warning=True,
-            )
-        if meta.reviewed_on is None:
-            problems.add(
-                path,
-                1,
-                "reviewed_on",
-                "the date of the last review is missing (expected reviewed_on: YYYY-MM-DD)",
-                warning=True,
-            )
-        elif add_months(meta.reviewed_on, months) < as_of:
-            problems.add(
-                path,
-                doc.file.meta.line(("reviewed_on",)),
-                "reviewed_on",
-                f"review is overdue: last reviewed {meta.reviewed_on}, more than "
-                f"{months} months before {as_of}; check the text, then update "
-                "reviewed_on",
-                warning=True,
-            )
+    check_reviews(docs, checked.catalog.site.review_months, as_of, problems)
 
 
 def _check_content(checked: Checked, problems: Problems) -> None:
@@ -358,8 +303,12 @@ def _check_content(checked: Checked, problems: Problems) -> None:
                 "name must match a service id in catalog.yaml)"
                 f"{suggest(slug, services)}",
             )
+    # An overview whose front matter has an error is reported for that error alone.
+    broken = {p.file for p in problems.errors}
     for service_id, service in services.items():
-        if service_id not in checked.overviews:
+        if service_id not in checked.overviews and (
+            f"content/services/{service_id}.md" not in broken
+        ):
             problems.add(
                 service.src.file,
                 service.src.line,

@@ -20,6 +20,7 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # "error" stops the build; "warning" does not
+    excerpt: str = ""  # the source line with a caret under the spot, for syntax errors
 
     def __str__(self) -> str:
         # Names and messages can quote what an author typed: printed as escapes, the
@@ -28,7 +29,8 @@ class Problem:
         where = f"{file}:{self.line}" if self.line else file
         parts = [where, field, message] if field else [where, message]
         text = ": ".join(parts)
-        return f"warning: {text}" if self.severity == "warning" else text
+        text = f"warning: {text}" if self.severity == "warning" else text
+        return f"{text}\n{self.excerpt}" if self.excerpt else text
 
 
 @dataclass
@@ -38,10 +40,17 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def add(
-        self, file: str, line: int, field_path: str, message: str, *, warning: bool = False
+        self,
+        file: str,
+        line: int,
+        field_path: str,
+        message: str,
+        *,
+        warning: bool = False,
+        excerpt: str = "",
     ) -> None:
         severity = "warning" if warning else "error"
-        self.items.append(Problem(file, line, field_path, message, severity))
+        self.items.append(Problem(file, line, field_path, message, severity, excerpt))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

@@ -213,9 +213,8 @@ def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Do
         )
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + offset
-        problems.add(file, line, "", explain_syntax_error(exc, text, mark))
+        found = explain_syntax_error(exc, text)
+        problems.add(file, found.line + 1 + offset, "", found.message, excerpt=found.excerpt)
         return None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 + offset
