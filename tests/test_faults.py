@@ -109,8 +109,9 @@ def test_sigterm_stops_a_build_cleanly(tmp_path: Path):
     """SIGTERM (CI's, timeout's, systemd's stop) mid-build: a message, exit 130, no
     half-written folder, the previous site untouched."""
     out = tmp_path / "site"
-    first = subprocess.run(
-        [
+
+    def command(*extra: str) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "catalogpress",
@@ -119,34 +120,17 @@ def test_sigterm_stops_a_build_cleanly(tmp_path: Path):
             str(REPO),
             "--output",
             str(out),
-            "--no-pdf",
             "--as-of",
             SAMPLE_AS_OF.isoformat(),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+            *extra,
+        ]
+
+    first = subprocess.run(command("--no-pdf"), capture_output=True, text=True, check=False)
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
     env = {**os.environ, "CATALOGPRESS_CACHE_DIR": str(tmp_path / "cache")}
     build = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "catalogpress",
-            "build",
-            "-C",
-            str(REPO),
-            "--output",
-            str(out),
-            "--as-of",
-            SAMPLE_AS_OF.isoformat(),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
+        command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     time.sleep(3)  # well into loading, rendering or printing PDFs
     build.send_signal(signal.SIGTERM)
