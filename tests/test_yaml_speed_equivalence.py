@@ -94,13 +94,8 @@ def _reference_parse(text: str, problems: Problems, first_line: int) -> Doc | No
     try:
         node = _ReferenceComposer(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problems.add(
-            "x",
-            (mark.line + 1 if mark else 1) + offset,
-            "",
-            explain_syntax_error(exc, text, mark),
-        )
+        found = explain_syntax_error(exc, text)
+        problems.add("x", found.line + 1 + offset, "", found.message, excerpt=found.excerpt)
         return None
     except yaml.reader.ReaderError:
         problems.add("x", 0, "", "control character")
