@@ -18,6 +18,7 @@ import yaml
 
 from catalogpress.core.errors import Problems
 from catalogpress.sources import yamlfile
+from catalogpress.sources.yaml_errors import explain_syntax_error
 from catalogpress.sources.yamlfile import MAX_DEPTH, Doc, dotted, load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,7 +99,7 @@ def _reference_parse(text: str, problems: Problems, first_line: int) -> Doc | No
             "x",
             (mark.line + 1 if mark else 1) + offset,
             "",
-            yamlfile._explain_syntax_error(exc, text, mark),
+            explain_syntax_error(exc, text, mark),
         )
         return None
     except yaml.reader.ReaderError:
