@@ -132,10 +132,8 @@ def test_headings_and_table_headers_are_tagged(sample_site):
     assert {"/H1", "/H2", "/H3", "/L", "/LI", "/TH"} <= types
 
 
-def test_images_have_alt_text(tmp_path):
-    out = tmp_path / "site"
-    build(MINIMAL, out, MINIMAL_AS_OF, cache=tmp_path / "cache")
-    reader = PdfReader(out / "pdf" / "service-catalog.pdf")
+def test_images_have_alt_text(minimal_site):
+    reader = PdfReader(minimal_site / "pdf" / "service-catalog.pdf")
     figures = [e for e in struct_types(reader) if e["/S"] == "/Figure"]
     assert figures, "the web hosting overview has an image; it must be in the book"
     assert all(str(f.get("/Alt", "")).strip() for f in figures)
@@ -251,10 +249,9 @@ def test_fonts_are_the_themes_own(sample_site):
         ), names
 
 
-def test_two_builds_give_identical_pdfs(tmp_path):
-    first, second = tmp_path / "one", tmp_path / "two"
-    build(MINIMAL, first, MINIMAL_AS_OF, cache=tmp_path / "cache-one")
-    build(MINIMAL, second, MINIMAL_AS_OF, cache=tmp_path / "cache-two")  # both cold
+def test_two_builds_give_identical_pdfs(minimal_site, tmp_path):
+    first, second = minimal_site, tmp_path / "two"  # minimal_site was built from a cold cache
+    build(MINIMAL, second, MINIMAL_AS_OF, cache=tmp_path / "cache-two")  # cold too
     pdfs = sorted(p.relative_to(first) for p in first.rglob("*.pdf"))
     assert len(pdfs) == 8  # the seven kinds, and the FY2025-to-FY2026 change notice
     for pdf in pdfs:

@@ -13,23 +13,23 @@ from catalogpress.app.build import build, check
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.schema.records import RateLine, RateSheet
 
-from .conftest import MINIMAL, MINIMAL_AS_OF, REPO
+from .conftest import MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
 
 NOW = dt.date(2026, 11, 23)  # FY2027, with FY2028 rates published
 LATER = dt.date(2027, 8, 1)  # FY2028
 
 
 @pytest.fixture(scope="module")
-def sample_now(tmp_path_factory):
-    out = tmp_path_factory.mktemp("now") / "site"
-    build(REPO, out, NOW)
-    return out
+def sample_now(sample_site):
+    """The sample catalog as of NOW: conftest's shared session build."""
+    assert NOW == SAMPLE_AS_OF
+    return sample_site
 
 
 @pytest.fixture(scope="module")
 def sample_later(tmp_path_factory):
     out = tmp_path_factory.mktemp("later") / "site"
-    build(REPO, out, LATER)
+    build(REPO, out, LATER, cache=out.parent / "cache")
     return out
 
 
@@ -189,9 +189,8 @@ def test_change_notice_matches_hand_computed_figures():
     )
 
 
-def test_change_notice_page_for_the_fixture(tmp_path):
-    build(MINIMAL, tmp_path / "s", MINIMAL_AS_OF)
-    page = text(tmp_path / "s", "rates/changes/fy2025-to-fy2026/index.html")
+def test_change_notice_page_for_the_fixture(minimal_site):
+    page = text(minimal_site, "rates/changes/fy2025-to-fy2026/index.html")
     assert "1 rate went down, 2 are new, 1 was discontinued; average change -4.2%." in page
     assert "Email : Mailbox" in page and "$6.00 $5.75 −$0.25 −4.2%" in page
 

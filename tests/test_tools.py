@@ -161,11 +161,8 @@ def test_ics_feed_follows_rfc_5545(scratch):
 # --- costs ---------------------------------------------------------------------------------
 
 
-def test_agency_monthly_cost_at_current_rates(tmp_path):
-    from .conftest import MINIMAL
-
-    build(MINIMAL, tmp_path / "out", MINIMAL_AS_OF)
-    page = (tmp_path / "out/agencies/parks/index.html").read_text()
+def test_agency_monthly_cost_at_current_rates(minimal_site):
+    page = (minimal_site / "agencies/parks/index.html").read_text()
     # FY2026 mailbox rate $5.75 x 120 mailboxes
     assert "<dt>Monthly cost</dt><dd>$690.00</dd>" in page
     assert "<dt>Yearly cost</dt><dd>$8,280.00</dd>" in page
@@ -200,7 +197,7 @@ def test_monthly_amount_applies_minimum_and_periods():
     assert costs.monthly_amount(line, once, Decimal("5")) is None
 
 
-def test_cost_breakdown_table_and_chart_geometry(tmp_path):
+def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     from .conftest import MINIMAL
 
     site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
@@ -215,8 +212,7 @@ def test_cost_breakdown_table_and_chart_geometry(tmp_path):
         assert right.x == pytest.approx(left.x + left.width)
     assert sum(s.width for s in view.segments) == pytest.approx(costs.CHART_WIDTH, abs=0.05)
     assert view.benchmark_difference == Decimal("28.1")  # (8.00 - 5.75) / 8.00
-    build(MINIMAL, tmp_path / "out", MINIMAL_AS_OF)
-    page = (tmp_path / "out/services/email/index.html").read_text()
+    page = (minimal_site / "services/email/index.html").read_text()
     assert "What is in the rate: Mailbox" in page
     assert re.search(r'<rect x="0\.0" y="4" width="208\.7\d?" height="28" fill="#005ea2"', page), (
         page[page.find("<svg") : page.find("</svg>")]
@@ -229,10 +225,9 @@ def test_cost_breakdown_table_and_chart_geometry(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample_data(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tools") / "site"
-    build(REPO, out, dt.date(2026, 11, 23))
-    return out
+def sample_data(sample_site):
+    """The sample catalog as of 2026-11-23 with its PDFs: conftest's shared session build."""
+    return sample_site
 
 
 def test_catalog_json_is_valid_against_its_published_schema(sample_data):

@@ -14,20 +14,18 @@ import re
 
 import pytest
 
-from catalogpress.app.build import build
-
 from .checks import require_tool, serve_folder
-from .conftest import REPO
+from .conftest import SAMPLE_AS_OF
 
 CHROMIUM = "/usr/bin/chromium"
 AS_OF = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build(REPO, out, AS_OF)
-    return out
+def site(sample_site):
+    """The sample catalog as of AS_OF with its PDFs: conftest's shared session build."""
+    assert AS_OF == SAMPLE_AS_OF
+    return sample_site
 
 
 @pytest.fixture(scope="module")
