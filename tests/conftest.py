@@ -1,7 +1,7 @@
 """Shared fixtures: scratch copies of the fixture site, and sites built once per session.
 
 Builds that many tests only read are made once per session (`sample_site`,
-`minimal_site`) in the session's tmp folder; a test that needs to
+`minimal_site`, `corpus_baseline`) in the session's tmp folder; a test that needs to
 change one copies it first. Their teardown fails the run if a test wrote into them, so
 sharing cannot quietly make one test depend on another.
 
@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from catalogpress.app.build import build
+from catalogpress.app.cli import main
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -108,6 +110,28 @@ def minimal_site(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path
     out = tmp_path_factory.mktemp("minimal") / "site"
     build(MINIMAL, out, MINIMAL_AS_OF, cache=out.parent / "cache")
     yield from shared(out)
+
+
+@pytest.fixture(scope="session")
+def corpus_baseline(
+    tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path
+) -> Iterator[Path]:
+    """A copy of the fixture site after one good `catalogpress build` through the CLI:
+    its sources, its site/ and its PDF cache, as a project folder looks before someone
+    breaks it. Read only: `scratch_built` hands each test its own copy."""
+    root = tmp_path_factory.mktemp("corpus") / "site-src"
+    shutil.copytree(MINIMAL, root)
+    result = CliRunner().invoke(main, ["build", "-C", str(root), "--as-of", "2025-11-01"])
+    assert result.exit_code == 0, result.output
+    yield from shared(root)
+
+
+@pytest.fixture
+def scratch_built(tmp_path: Path, corpus_baseline: Path) -> Scratch:
+    """Like `scratch`, already built once (site/ and its cache included)."""
+    root = tmp_path / "site-src"
+    shutil.copytree(corpus_baseline, root, symlinks=True)
+    return Scratch(root)
 
 
 BuildFn = Callable[..., object]
