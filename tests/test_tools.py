@@ -104,6 +104,7 @@ def test_impossible_time_is_an_error(scratch):
     )
 
 
+@pytest.mark.slow
 def test_event_states_and_service_banners_follow_the_build_date(scratch, tmp_path):
     with_events(scratch)
     site, _ = load_site(scratch.root, dt.date(2025, 11, 1))
@@ -161,6 +162,7 @@ def test_ics_feed_follows_rfc_5545(scratch):
 # --- costs ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_agency_monthly_cost_at_current_rates(minimal_site):
     page = (minimal_site / "agencies/parks/index.html").read_text()
     # FY2026 mailbox rate $5.75 x 120 mailboxes
@@ -170,6 +172,7 @@ def test_agency_monthly_cost_at_current_rates(minimal_site):
     assert "No maintenance is planned on the services DOP uses." in page
 
 
+@pytest.mark.slow
 def test_agency_page_lists_maintenance_on_its_services(scratch, tmp_path):
     with_events(scratch)
     build(scratch.root, tmp_path / "out", dt.date(2025, 11, 1))
@@ -197,6 +200,7 @@ def test_monthly_amount_applies_minimum_and_periods():
     assert costs.monthly_amount(line, once, Decimal("5")) is None
 
 
+@pytest.mark.slow
 def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     from .conftest import MINIMAL
 
@@ -230,6 +234,7 @@ def sample_data(sample_site):
     return sample_site
 
 
+@pytest.mark.slow
 def test_catalog_json_is_valid_against_its_published_schema(sample_data):
     data = json.loads((sample_data / "data/catalog.json").read_text())
     schema = json.loads((sample_data / "data/catalog.schema.json").read_text())
@@ -252,6 +257,7 @@ def test_catalog_json_is_valid_against_its_published_schema(sample_data):
     data["rate_sheets"][0]["lines"][0] = line
 
 
+@pytest.mark.slow
 def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
     data = json.loads((sample_data / "data/catalog.json").read_text())
     for sheet in data["rate_sheets"]:
@@ -268,6 +274,7 @@ def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
         assert {r["fiscal_year"] for r in rows} == {str(sheet["fiscal_year"])}
 
 
+@pytest.mark.slow
 def test_estimator_data_is_exact(sample_data):
     site, _ = load_site(REPO, dt.date(2026, 11, 23))
     data = costs.estimator_data(site)
@@ -283,6 +290,7 @@ def test_estimator_data_is_exact(sample_data):
 # --- search index -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_search_index_is_built_into_the_site(sample_data):
     index = sample_data / "pagefind"
     entry = json.loads((index / "pagefind-entry.json").read_text())
@@ -322,6 +330,7 @@ def test_search_index_is_reproducible():
     assert filters["category"] == sorted(filters["category"]) and len(filters["category"]) == 2
 
 
+@pytest.mark.slow
 def test_search_index_failure_is_a_problem_not_a_traceback(scratch, tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SiteError) as info:
@@ -390,6 +399,7 @@ def script_problems(site) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_only_theme_scripts_and_json_data_in_sample_site(sample_data):
     assert script_problems(sample_data) == []
     estimator = (sample_data / "estimator/index.html").read_text()
@@ -400,6 +410,7 @@ def test_only_theme_scripts_and_json_data_in_sample_site(sample_data):
     )
 
 
+@pytest.mark.slow
 def test_content_cannot_inject_script_into_tool_pages(scratch, tmp_path):
     evil = "Email </script><script>alert(1)</script> <img src=x onerror=alert(2)>"
     scratch.replace("catalog.yaml", "name: Email\n", f'name: "{evil}"\n')

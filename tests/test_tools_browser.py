@@ -17,6 +17,8 @@ import pytest
 from .checks import require_tool, serve_folder
 from .conftest import SAMPLE_AS_OF
 
+pytestmark = pytest.mark.slow  # Chromium, and the sample site with its PDFs
+
 CHROMIUM = "/usr/bin/chromium"
 AS_OF = dt.date(2026, 11, 23)
 
