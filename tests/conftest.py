@@ -1,15 +1,27 @@
-"""Shared fixtures: scratch copies of the fixture site, and a built sample site."""
+"""Shared fixtures: scratch copies of the fixture site, and sites built once per session.
+
+Builds that many tests only read are made once per session (`sample_site`,
+`minimal_site`, `corpus_baseline`) in the session's tmp folder; a test that needs to
+change one copies it first. Their teardown fails the run if a test wrote into them, so
+sharing cannot quietly make one test depend on another.
+
+Every cache the suite fills lives under the session's tmp folder too (`isolated_caches`),
+never in the repo or the developer's ~/.cache, so no run is warmed by an earlier one.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from catalogpress.app.build import build
+from catalogpress.app.cli import main
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -45,6 +57,37 @@ class Scratch:
         raise AssertionError(f"{needle!r} not in {name}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The compiled-template cache (render/theme.py follows XDG_CACHE_HOME) goes to this
+    session's tmp folder, for this process and every subprocess it starts. HOME is left
+    alone: Playwright, pip and npm look up their installs and settings there. PDF caches
+    are per project: tests pass `cache=` or build a copy in tmp."""
+    caches = tmp_path_factory.mktemp("caches")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(caches))
+        yield caches
+
+
+def fingerprint(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def shared(root: Path) -> Iterator[Path]:
+    """Hand out `root` to many tests, then fail the run if any of them changed it."""
+    before = fingerprint(root)
+    yield root
+    after = fingerprint(root)
+    changed = sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+    assert changed == [], f"a test changed the shared build in {root}: {changed[:20]}"
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Scratch:
     root = tmp_path / "site-src"
@@ -53,11 +96,42 @@ def scratch(tmp_path: Path) -> Scratch:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repo's own sample catalog with its PDFs, built once for the whole test run."""
+def sample_site(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path) -> Iterator[Path]:
+    """The repo's own sample catalog with its PDFs, built once for the whole test run.
+    Read only: copy it (shutil.copytree) before changing anything."""
     out = tmp_path_factory.mktemp("sample") / "site"
     build(REPO, out, SAMPLE_AS_OF, cache=out.parent / "cache")
-    return out
+    yield from shared(out)
+
+
+@pytest.fixture(scope="session")
+def minimal_site(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path) -> Iterator[Path]:
+    """The fixture site with its PDFs, built once, from a cold cache. Read only."""
+    out = tmp_path_factory.mktemp("minimal") / "site"
+    build(MINIMAL, out, MINIMAL_AS_OF, cache=out.parent / "cache")
+    yield from shared(out)
+
+
+@pytest.fixture(scope="session")
+def corpus_baseline(
+    tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path
+) -> Iterator[Path]:
+    """A copy of the fixture site after one good `catalogpress build` through the CLI:
+    its sources, its site/ and its PDF cache, as a project folder looks before someone
+    breaks it. Read only: `scratch_built` hands each test its own copy."""
+    root = tmp_path_factory.mktemp("corpus") / "site-src"
+    shutil.copytree(MINIMAL, root)
+    result = CliRunner().invoke(main, ["build", "-C", str(root), "--as-of", "2025-11-01"])
+    assert result.exit_code == 0, result.output
+    yield from shared(root)
+
+
+@pytest.fixture
+def scratch_built(tmp_path: Path, corpus_baseline: Path) -> Scratch:
+    """Like `scratch`, already built once (site/ and its cache included)."""
+    root = tmp_path / "site-src"
+    shutil.copytree(corpus_baseline, root, symlinks=True)
+    return Scratch(root)
 
 
 BuildFn = Callable[..., object]

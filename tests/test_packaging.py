@@ -7,7 +7,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import MINIMAL, REPO
+
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a new venv
 
 
 def test_wheel_install_builds_a_site_with_the_builtin_theme(tmp_path):

@@ -64,6 +64,7 @@ def big_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_parallel_build_matches_one_process(big_catalog: Path, tmp_path: Path) -> None:
     serial = build(big_catalog, tmp_path / "serial", 1)
     parallel = build(big_catalog, tmp_path / "parallel", 2)
@@ -74,6 +75,7 @@ def test_parallel_build_matches_one_process(big_catalog: Path, tmp_path: Path) -
     assert [path for path in one if one[path] != two[path]] == []
 
 
+@pytest.mark.slow
 def test_mistakes_found_in_workers_are_all_reported(big_catalog: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     subprocess.run(["cp", "-r", str(big_catalog), str(broken)], check=True)
@@ -106,6 +108,7 @@ def test_mistakes_found_in_workers_are_all_reported(big_catalog: Path, tmp_path:
     assert tree(tmp_path / "site") == previous
 
 
+@pytest.mark.slow
 def test_mistakes_in_every_source_loaded_in_parallel_are_reported(
     big_catalog: Path, tmp_path: Path
 ) -> None:
@@ -129,6 +132,7 @@ def test_mistakes_in_every_source_loaded_in_parallel_are_reported(
     assert result.stderr.index("catalog.yaml:") < result.stderr.index("rates.yaml:")
 
 
+@pytest.mark.slow
 def test_catalog_parsed_in_a_worker_is_reused_by_the_next_load(
     big_catalog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -80,6 +80,7 @@ def book(sample_site):
     return sample_site / "pdf" / "service-catalog.pdf"
 
 
+@pytest.mark.slow
 def test_all_five_kinds_of_document(sample_site, sample_model):
     pdf = sample_site / "pdf"
     active = [s.id for s in sample_model.services.values() if s.status == "active"]
@@ -96,6 +97,7 @@ def test_all_five_kinds_of_document(sample_site, sample_model):
     assert len(active) >= 24 and len(sample_model.sheets) >= 2
 
 
+@pytest.mark.slow
 def test_page_counts(sample_site, sample_model):
     pdf = sample_site / "pdf"
     for brochure in (pdf / "services").glob("*.pdf"):
@@ -107,6 +109,7 @@ def test_page_counts(sample_site, sample_model):
         assert len(PdfReader(sheet).pages) >= 2, "the sample rate sheets span pages"
 
 
+@pytest.mark.slow
 def test_metadata_title_language_and_tags(sample_site):
     for path in sorted((sample_site / "pdf").rglob("*.pdf")):
         reader = PdfReader(path)
@@ -121,6 +124,7 @@ def test_metadata_title_language_and_tags(sample_site):
     assert reader.metadata.creation_date.date().isoformat() == "2026-07-01"  # from the data
 
 
+@pytest.mark.slow
 def test_headings_and_table_headers_are_tagged(sample_site):
     types = {
         str(e["/S"]) for e in struct_types(PdfReader(sample_site / "pdf" / "rates" / "fy2027.pdf"))
@@ -132,10 +136,9 @@ def test_headings_and_table_headers_are_tagged(sample_site):
     assert {"/H1", "/H2", "/H3", "/L", "/LI", "/TH"} <= types
 
 
-def test_images_have_alt_text(tmp_path):
-    out = tmp_path / "site"
-    build(MINIMAL, out, MINIMAL_AS_OF, cache=tmp_path / "cache")
-    reader = PdfReader(out / "pdf" / "service-catalog.pdf")
+@pytest.mark.slow
+def test_images_have_alt_text(minimal_site):
+    reader = PdfReader(minimal_site / "pdf" / "service-catalog.pdf")
     figures = [e for e in struct_types(reader) if e["/S"] == "/Figure"]
     assert figures, "the web hosting overview has an image; it must be in the book"
     assert all(str(f.get("/Alt", "")).strip() for f in figures)
@@ -147,6 +150,7 @@ def image_count(page) -> int:
     return sum(1 for x in objects.values() if x.get_object()["/Subtype"] == "/Image")
 
 
+@pytest.mark.slow
 def test_every_listed_service_is_in_the_book(book, sample_model):
     body = " ".join(text(book).split())
     for service in sample_model.services.values():
@@ -164,6 +168,7 @@ def toc_entries(book: Path) -> dict[str, int]:
     return entries
 
 
+@pytest.mark.slow
 def test_contents_page_numbers_are_where_services_start(book, sample_model):
     toc = toc_entries(book)
     listed = [s for s in sample_model.services.values() if s.listed]
@@ -179,6 +184,7 @@ def test_contents_page_numbers_are_where_services_start(book, sample_model):
             )
 
 
+@pytest.mark.slow
 def test_outline_mirrors_the_contents(book, sample_model):
     toc = toc_entries(book)
     marks = outline(PdfReader(book))
@@ -191,6 +197,7 @@ def test_outline_mirrors_the_contents(book, sample_model):
             assert all(levels[s.name] == 2 for s in category.services)
 
 
+@pytest.mark.slow
 def test_footer_page_x_of_y_and_running_header(book):
     reader = PdfReader(book)
     total = len(reader.pages)
@@ -206,6 +213,7 @@ def test_footer_page_x_of_y_and_running_header(book):
     assert len(hosting) >= 3, "running header names the section"
 
 
+@pytest.mark.slow
 def test_rate_sheet_repeats_header_rows_and_keeps_rows_whole(sample_site, sample_model):
     sheet = sample_model.current_sheet
     path = sample_site / "pdf" / "rates" / f"{sheet.sheet.id}.pdf"
@@ -218,6 +226,7 @@ def test_rate_sheet_repeats_header_rows_and_keeps_rows_whole(sample_site, sample
         assert any(line.item in p and amount in p for p in pages), (line.item, amount)
 
 
+@pytest.mark.slow
 def test_pages_link_their_documents(sample_site, sample_model):
     def page(path: str) -> str:
         return (sample_site / path / "index.html").read_text()
@@ -236,6 +245,7 @@ def test_pages_link_their_documents(sample_site, sample_model):
     assert all(f"pdf/slas/agencies/{a.agency.id}.pdf" in care for a in sample_model.agencies)
 
 
+@pytest.mark.slow
 def test_fonts_are_the_themes_own(sample_site):
     require_tool(have("pdffonts"), "pdffonts (poppler-utils)")
     for name in ("service-catalog.pdf", "steering-committee-handout.pdf"):
@@ -251,16 +261,17 @@ def test_fonts_are_the_themes_own(sample_site):
         ), names
 
 
-def test_two_builds_give_identical_pdfs(tmp_path):
-    first, second = tmp_path / "one", tmp_path / "two"
-    build(MINIMAL, first, MINIMAL_AS_OF, cache=tmp_path / "cache-one")
-    build(MINIMAL, second, MINIMAL_AS_OF, cache=tmp_path / "cache-two")  # both cold
+@pytest.mark.slow
+def test_two_builds_give_identical_pdfs(minimal_site, tmp_path):
+    first, second = minimal_site, tmp_path / "two"  # minimal_site was built from a cold cache
+    build(MINIMAL, second, MINIMAL_AS_OF, cache=tmp_path / "cache-two")  # cold too
     pdfs = sorted(p.relative_to(first) for p in first.rglob("*.pdf"))
     assert len(pdfs) == 8  # the seven kinds, and the FY2025-to-FY2026 change notice
     for pdf in pdfs:
         assert (first / pdf).read_bytes() == (second / pdf).read_bytes(), pdf
 
 
+@pytest.mark.slow
 def test_rebuild_reprints_only_what_changed(scratch, tmp_path):
     cache = tmp_path / "cache"
     report = build(scratch.root, tmp_path / "a", MINIMAL_AS_OF, cache=cache)
@@ -275,6 +286,7 @@ def test_rebuild_reprints_only_what_changed(scratch, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_no_pdf_flag_and_page_size(scratch, tmp_path):
     result = CliRunner().invoke(
         main,
@@ -318,6 +330,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_renderer_reads_nothing_outside_the_project(scratch, tmp_path):
     secret = tmp_path / "outside"
     secret.mkdir()
@@ -391,6 +404,7 @@ def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypat
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path, monkeypatch):
     import catalogpress.app.build as pipeline
 

@@ -163,6 +163,7 @@ def test_abbr_wraps_text_but_not_links_code_or_attributes():
     assert "MFAX" in html
 
 
+@pytest.mark.slow
 def test_abbr_on_the_built_site(scratch, tmp_path):
     from catalogpress.app.build import build
 
@@ -205,6 +206,7 @@ def test_check_reports_warnings_with_file_and_line(hard_site):
     assert f"No problems found ({count} warnings)." in result.output
 
 
+@pytest.mark.slow
 def test_strict_turns_warnings_into_failure(hard_site, tmp_path):
     args = ["-C", str(hard_site.root), "--as-of", MINIMAL_AS_OF.isoformat()]
     result = CliRunner().invoke(main, ["check", "--strict", *args])

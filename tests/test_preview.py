@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from catalogpress.app.build import build
 from catalogpress.app.preview import Preview, SourceWatcher
 from catalogpress.render.outputs import Output
@@ -111,6 +113,7 @@ def test_preview_never_writes_into_the_project(scratch, tmp_path):
     assert not Path(scratch.root / "site").exists()
 
 
+@pytest.mark.slow
 def test_writing_suggestions_shown_on_their_page_only(scratch, tmp_path):
     scratch.write(
         "content/pages/help.md",

@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO
+
+pytestmark = pytest.mark.slow  # two cold builds of the sample site with its PDFs
 
 SOURCES = ["catalog.yaml", "rates.yaml", "content", "themes"]
 

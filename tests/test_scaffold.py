@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from catalogpress.app.build import build, check
@@ -18,6 +19,7 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
+@pytest.mark.slow
 def test_new_service_appends_entry_and_page(scratch, tmp_path):
     before = scratch.path("catalog.yaml").read_bytes()
     result = run(
@@ -89,6 +91,7 @@ def test_new_service_refuses_used_or_invalid_ids(scratch):
     assert scratch.path("catalog.yaml").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_new_page(scratch, tmp_path):
     result = run("new", "page", "accessibility", "-C", str(scratch.root))
     assert result.exit_code == 0, result.output

@@ -124,6 +124,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     server.process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_edit_is_served_after_rebuild(served):
     page = served.wait_for_text("/services/email/", "<h1")
     assert "livereload.js" in page  # the reload script is injected into every page
@@ -132,6 +133,7 @@ def test_edit_is_served_after_rebuild(served):
     served.wait_for_text("/services/email/", "A freshly edited sentence.")
 
 
+@pytest.mark.slow
 def test_mistake_shows_error_page_everywhere_and_fix_brings_site_back(served):
     served.wait_for_text("/", "Office of Shared Technology")
     line = next(
@@ -153,6 +155,7 @@ def test_mistake_shows_error_page_everywhere_and_fix_brings_site_back(served):
     assert served.get("/services/email/")[0] == 200
 
 
+@pytest.mark.slow
 def test_broken_template_shows_error_page(served):
     served.wait_for_text("/", "Office of Shared Technology")
     theme = served.root / "themes" / "default" / "templates"
@@ -166,6 +169,7 @@ def test_broken_template_shows_error_page(served):
     served.wait_for_text("/methodology/", "<h1")
 
 
+@pytest.mark.slow
 def test_burst_of_saves_gives_one_rebuild(served):
     served.wait_for_text("/", "Office of Shared Technology")
     before = served.rebuilds()
@@ -185,6 +189,7 @@ def test_burst_of_saves_gives_one_rebuild(served):
     assert served.rebuilds() == before + 2, served.log.read_text()
 
 
+@pytest.mark.slow
 def test_stopping_removes_the_preview_folder(served, tmp_path):
     served.wait_for_text("/", "Office of Shared Technology")
     assert [p.name[:21] for p in (tmp_path / "tmp").iterdir()] == ["catalogpress-preview-"]
@@ -194,6 +199,7 @@ def test_stopping_removes_the_preview_folder(served, tmp_path):
     assert not (served.root / "site").exists()  # the published folder is never touched
 
 
+@pytest.mark.slow
 def test_listens_on_loopback_only(served):
     hex_port = f"{served.port:04X}"
     listening = []
@@ -209,6 +215,7 @@ def test_listens_on_loopback_only(served):
     assert listening == ["0100007F"]  # 127.0.0.1, and no IPv6 or all-interfaces socket
 
 
+@pytest.mark.slow
 def test_pages_reload_in_the_browser(served):
     require_tool(os.path.exists(CHROMIUM), "Chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -253,6 +260,7 @@ def test_pages_reload_in_the_browser(served):
         browser.close()
 
 
+@pytest.mark.slow
 def test_sample_site_preview_starts(tmp_path):
     root = tmp_path / "sample"
     root.mkdir()

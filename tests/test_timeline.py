@@ -13,23 +13,23 @@ from catalogpress.app.build import build, check
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.schema.records import RateLine, RateSheet
 
-from .conftest import MINIMAL, MINIMAL_AS_OF, REPO
+from .conftest import MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
 
 NOW = dt.date(2026, 11, 23)  # FY2027, with FY2028 rates published
 LATER = dt.date(2027, 8, 1)  # FY2028
 
 
 @pytest.fixture(scope="module")
-def sample_now(tmp_path_factory):
-    out = tmp_path_factory.mktemp("now") / "site"
-    build(REPO, out, NOW)
-    return out
+def sample_now(sample_site):
+    """The sample catalog as of NOW: conftest's shared session build."""
+    assert NOW == SAMPLE_AS_OF
+    return sample_site
 
 
 @pytest.fixture(scope="module")
 def sample_later(tmp_path_factory):
     out = tmp_path_factory.mktemp("later") / "site"
-    build(REPO, out, LATER)
+    build(REPO, out, LATER, cache=out.parent / "cache")
     return out
 
 
@@ -38,6 +38,7 @@ def text(site, path):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+@pytest.mark.slow
 def test_version_in_effect_and_scheduled_version(sample_now, sample_later):
     now = text(sample_now, "services/enterprise-email/index.html")
     later = text(sample_later, "services/enterprise-email/index.html")
@@ -49,6 +50,7 @@ def test_version_in_effect_and_scheduled_version(sample_now, sample_later):
     assert "Version 4.0 , January 1, 2027 (current)" in later
 
 
+@pytest.mark.slow
 def test_rates_this_year_and_next(sample_now, sample_later):
     now = text(sample_now, "services/virtual-servers/index.html")
     assert "Virtual Server Hosting rates for FY2027" in now
@@ -65,6 +67,7 @@ def test_rates_this_year_and_next(sample_now, sample_later):
     assert "published ahead of time" in text(sample_now, "rates/fy2028/index.html")
 
 
+@pytest.mark.slow
 def test_lifecycle_banners_and_listings(sample_now, sample_later):
     retiring = text(sample_now, "services/legacy-phone-lines/index.html")
     assert "This service is being retired on June 30, 2027." in retiring
@@ -83,6 +86,7 @@ def test_lifecycle_banners_and_listings(sample_now, sample_later):
     assert "Container Platform" in hosting_later and "Coming soon" not in hosting_later
 
 
+@pytest.mark.slow
 def test_no_published_page_disappears_when_services_retire(sample_now, sample_later):
     before = {
         p.relative_to(sample_now)
@@ -189,9 +193,9 @@ def test_change_notice_matches_hand_computed_figures():
     )
 
 
-def test_change_notice_page_for_the_fixture(tmp_path):
-    build(MINIMAL, tmp_path / "s", MINIMAL_AS_OF)
-    page = text(tmp_path / "s", "rates/changes/fy2025-to-fy2026/index.html")
+@pytest.mark.slow
+def test_change_notice_page_for_the_fixture(minimal_site):
+    page = text(minimal_site, "rates/changes/fy2025-to-fy2026/index.html")
     assert "1 rate went down, 2 are new, 1 was discontinued; average change -4.2%." in page
     assert "Email : Mailbox" in page and "$6.00 $5.75 −$0.25 −4.2%" in page
 
@@ -200,6 +204,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 
 
+@pytest.mark.slow
 def test_feed_is_valid_atom_dated_from_data(sample_now):
     root = ET.parse(sample_now / "feed.xml").getroot()
     assert root.tag == f"{ATOM}feed"
@@ -220,6 +225,7 @@ def test_feed_is_valid_atom_dated_from_data(sample_now):
     assert "FY2027 rates take effect" in titles and "Tape Backup retired" in titles
 
 
+@pytest.mark.slow
 def test_whats_new_lists_upcoming_changes(sample_now):
     page = text(sample_now, "whats-new/index.html")
     assert re.search(r"Coming up .*January 1, 2027 Enterprise Email version 4\.0", page)
@@ -252,6 +258,7 @@ def test_unknown_replacement_is_an_error(scratch):
     )
 
 
+@pytest.mark.slow
 def test_change_notice_is_also_a_pdf(sample_now):
     from pypdf import PdfReader
 

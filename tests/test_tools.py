@@ -104,6 +104,7 @@ def test_impossible_time_is_an_error(scratch):
     )
 
 
+@pytest.mark.slow
 def test_event_states_and_service_banners_follow_the_build_date(scratch, tmp_path):
     with_events(scratch)
     site, _ = load_site(scratch.root, dt.date(2025, 11, 1))
@@ -161,11 +162,9 @@ def test_ics_feed_follows_rfc_5545(scratch):
 # --- costs ---------------------------------------------------------------------------------
 
 
-def test_agency_monthly_cost_at_current_rates(tmp_path):
-    from .conftest import MINIMAL
-
-    build(MINIMAL, tmp_path / "out", MINIMAL_AS_OF)
-    page = (tmp_path / "out/agencies/parks/index.html").read_text()
+@pytest.mark.slow
+def test_agency_monthly_cost_at_current_rates(minimal_site):
+    page = (minimal_site / "agencies/parks/index.html").read_text()
     # FY2026 mailbox rate $5.75 x 120 mailboxes
     assert "<dt>Monthly cost</dt><dd>$690.00</dd>" in page
     assert "<dt>Yearly cost</dt><dd>$8,280.00</dd>" in page
@@ -173,6 +172,7 @@ def test_agency_monthly_cost_at_current_rates(tmp_path):
     assert "No maintenance is planned on the services DOP uses." in page
 
 
+@pytest.mark.slow
 def test_agency_page_lists_maintenance_on_its_services(scratch, tmp_path):
     with_events(scratch)
     build(scratch.root, tmp_path / "out", dt.date(2025, 11, 1))
@@ -200,7 +200,8 @@ def test_monthly_amount_applies_minimum_and_periods():
     assert costs.monthly_amount(line, once, Decimal("5")) is None
 
 
-def test_cost_breakdown_table_and_chart_geometry(tmp_path):
+@pytest.mark.slow
+def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     from .conftest import MINIMAL
 
     site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
@@ -215,8 +216,7 @@ def test_cost_breakdown_table_and_chart_geometry(tmp_path):
         assert right.x == pytest.approx(left.x + left.width)
     assert sum(s.width for s in view.segments) == pytest.approx(costs.CHART_WIDTH, abs=0.05)
     assert view.benchmark_difference == Decimal("28.1")  # (8.00 - 5.75) / 8.00
-    build(MINIMAL, tmp_path / "out", MINIMAL_AS_OF)
-    page = (tmp_path / "out/services/email/index.html").read_text()
+    page = (minimal_site / "services/email/index.html").read_text()
     assert "What is in the rate: Mailbox" in page
     assert re.search(r'<rect x="0\.0" y="4" width="208\.7\d?" height="28" fill="#005ea2"', page), (
         page[page.find("<svg") : page.find("</svg>")]
@@ -229,12 +229,12 @@ def test_cost_breakdown_table_and_chart_geometry(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample_data(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tools") / "site"
-    build(REPO, out, dt.date(2026, 11, 23))
-    return out
+def sample_data(sample_site):
+    """The sample catalog as of 2026-11-23 with its PDFs: conftest's shared session build."""
+    return sample_site
 
 
+@pytest.mark.slow
 def test_catalog_json_is_valid_against_its_published_schema(sample_data):
     data = json.loads((sample_data / "data/catalog.json").read_text())
     schema = json.loads((sample_data / "data/catalog.schema.json").read_text())
@@ -257,6 +257,7 @@ def test_catalog_json_is_valid_against_its_published_schema(sample_data):
     data["rate_sheets"][0]["lines"][0] = line
 
 
+@pytest.mark.slow
 def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
     data = json.loads((sample_data / "data/catalog.json").read_text())
     for sheet in data["rate_sheets"]:
@@ -273,6 +274,7 @@ def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
         assert {r["fiscal_year"] for r in rows} == {str(sheet["fiscal_year"])}
 
 
+@pytest.mark.slow
 def test_estimator_data_is_exact(sample_data):
     site, _ = load_site(REPO, dt.date(2026, 11, 23))
     data = costs.estimator_data(site)
@@ -288,6 +290,7 @@ def test_estimator_data_is_exact(sample_data):
 # --- search index -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_search_index_is_built_into_the_site(sample_data):
     index = sample_data / "pagefind"
     entry = json.loads((index / "pagefind-entry.json").read_text())
@@ -327,6 +330,7 @@ def test_search_index_is_reproducible():
     assert filters["category"] == sorted(filters["category"]) and len(filters["category"]) == 2
 
 
+@pytest.mark.slow
 def test_search_index_failure_is_a_problem_not_a_traceback(scratch, tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SiteError) as info:
@@ -395,6 +399,7 @@ def script_problems(site) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_only_theme_scripts_and_json_data_in_sample_site(sample_data):
     assert script_problems(sample_data) == []
     estimator = (sample_data / "estimator/index.html").read_text()
@@ -405,6 +410,7 @@ def test_only_theme_scripts_and_json_data_in_sample_site(sample_data):
     )
 
 
+@pytest.mark.slow
 def test_content_cannot_inject_script_into_tool_pages(scratch, tmp_path):
     evil = "Email </script><script>alert(1)</script> <img src=x onerror=alert(2)>"
     scratch.replace("catalog.yaml", "name: Email\n", f'name: "{evil}"\n')
