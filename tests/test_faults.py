@@ -95,9 +95,12 @@ def test_leftovers_of_a_killed_build_are_removed(built: Scratch):
 
 def test_a_second_build_into_the_same_folder_is_refused(built: Scratch):
     before = snapshot(built.root / "site")
-    with open(built.root / ".site.lock", "a+b") as held:
+    held = os.open(built.root, os.O_RDONLY)
+    try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
         result = build(built)
+    finally:
+        os.close(held)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "another catalogpress build is writing this folder right now" in result.output
     assert snapshot(built.root / "site") == before

@@ -87,11 +87,13 @@ def _swap_in(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -
 
 @contextmanager
 def _only_build_writing(output: Path) -> Iterator[None]:
-    """Hold the output folder's lock; a second build into it stops with a message."""
-    lock = output.with_name(f".{output.name}.lock")
-    with open(lock, "a+b") as handle:
+    """Hold a lock on the folder the site sits in (a lock on the folder itself, so no
+    lock file is left beside the site); a second build writing there stops with a
+    message instead of swapping folders under the first."""
+    folder = os.open(output.parent, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise SiteError(
                 [
@@ -104,10 +106,9 @@ def _only_build_writing(output: Path) -> Iterator[None]:
                     )
                 ]
             ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
 
 
 _OS_REASONS = {
