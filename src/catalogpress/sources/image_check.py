@@ -39,7 +39,11 @@ def image_problem(path: Path) -> str | None:
     except UnidentifiedImageError:
         found, width, height = None, 0, 0
     except OSError as exc:
-        return f"cannot read this image ({exc.strerror or exc})"
+        if exc.errno is not None:  # the file system's error, not the file's content
+            return f"cannot read this image ({exc.strerror or exc})"
+        found, width, height = None, 0, 0  # a header Pillow cannot make sense of
+    except SyntaxError:  # Pillow's word for some broken headers
+        found, width, height = None, 0, 0
     if found is None:
         return (
             f"this file is not a {expected} image, although its name says so; export it "
