@@ -7,18 +7,20 @@ owner, rendered overview) and decides every page's address. Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from catalogpress.check.plain_language import glossary_acronyms
-from catalogpress.check.validate import Checked
+from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.core.errors import Problems
 from catalogpress.core.suggest import suggest
-from catalogpress.model.markdown import line_of, render_many
+from catalogpress.model.markdown import MarkdownJobs, Rendered, RenderedBodies, line_of
 from catalogpress.model.news import catalog_events
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
 from catalogpress.model.views import (
     AgencyView,
+    BodyReads,
     CategoryView,
     NoticeView,
     PageView,
@@ -91,34 +93,49 @@ class _Links:
         return None
 
 
-def build_site(
-    checked: Checked,
-    images: set[str],
-    as_of: dt.date,
-    problems: Problems,
-    meanwhile: Callable[[], object] | None = None,
-) -> Site:
-    """The Site model; `meanwhile` runs while the markdown renders (see workers.fork_map)."""
+@dataclass(frozen=True)
+class SiteBodies:
+    """A site's markdown bodies, to render before the rest of the site is modelled."""
+
+    docs: list[tuple[ContentDoc, str, int]]  # (document, page path, top heading level)
+    links: _Links
+    jobs: MarkdownJobs  # the bodies not kept from an earlier build
+
+
+def site_bodies(
+    checked: Checked, images: set[str], kept: RenderedBodies | None = None
+) -> SiteBodies:
+    """Every markdown body of the site, as jobs for `build_site` (see MarkdownJobs)."""
     links = _Links(checked, images)
-    catalog = checked.catalog
-
     acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
-
-    # Every body at once, so that a big catalog's markdown renders in parallel.
     docs = [(d, f"slas/{sid}/", 2) for sid, d in sorted(checked.slas.items())]
     docs += [(d, f"{slug}/", 2) for slug, d in sorted(checked.pages.items())]
     docs += [
         (checked.overviews[s.id], f"services/{s.id}/", 3)
-        for s in catalog.services
+        for s in checked.catalog.services
         if s.id in checked.overviews
     ]
     docs += [(checked.glossary, "glossary/", 2)] if checked.glossary else []
-    rendered = render_many(
-        [(d.file.body, path, top) for d, path, top in docs], links, acronyms, meanwhile
-    )
-    bodies: dict[str, str] = {}
-    for (doc, path, _), (body, broken) in zip(docs, rendered, strict=True):
-        bodies[path] = body
+    texts = [(d.file.body, path, top) for d, path, top in docs]
+    return SiteBodies(docs, links, MarkdownJobs(texts, links, acronyms, kept or RenderedBodies()))
+
+
+def build_site(
+    checked: Checked,
+    as_of: dt.date,
+    problems: Problems,
+    bodies: SiteBodies,
+    rendered: Sequence[Rendered],
+) -> Site:
+    """The Site model, given the results of `bodies.jobs` (in order)."""
+    links = bodies.links
+    catalog = checked.catalog
+    reads = BodyReads()
+    html: dict[str, str] = {}
+    for (doc, path, _), (body, broken) in zip(
+        bodies.docs, bodies.jobs.finish(rendered), strict=True
+    ):
+        html[path] = body
         for target in broken:
             problems.add(
                 doc.file.path,
@@ -130,11 +147,11 @@ def build_site(
             )
 
     slas = {
-        sid: SlaView(sid, d.meta, bodies[f"slas/{sid}/"], f"slas/{sid}/")
+        sid: SlaView(sid, d.meta, html[f"slas/{sid}/"], f"slas/{sid}/", reads)
         for sid, d in sorted(checked.slas.items())
     }
     pages = {
-        slug: PageView(slug, d.meta, bodies[f"{slug}/"], f"{slug}/")
+        slug: PageView(slug, d.meta, html[f"{slug}/"], f"{slug}/", reads)
         for slug, d in sorted(checked.pages.items())
     }
     people = {p.id: p for p in catalog.people}
@@ -160,13 +177,14 @@ def build_site(
             owner=people[service.owner.contact],
             sla=slas[version.sla],
             overview=overview.meta if overview else None,
-            overview_body=bodies[path] if overview else "",
+            overview_body=html[path] if overview else "",
             rates=current_lines.get(service.id, ()),
             next_rates=next_lines.get(service.id, ()),
             status=status,
             related=tuple(by_id[r] for r in service.related),
             replacement=by_id.get(version.replaced_by or ""),
             path=path,
+            reads=reads,
         )
     categories = [
         CategoryView(
@@ -210,8 +228,9 @@ def build_site(
             [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods],
         ),
         glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
-        glossary_body=bodies["glossary/"] if glossary else "",
+        glossary_body=html["glossary/"] if glossary else "",
         glossary_title=glossary.meta.title if glossary else "Glossary",
+        body_reads=reads,
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))),
     )

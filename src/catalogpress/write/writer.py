@@ -70,25 +70,38 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
     return count
 
 
-# Output folder -> site path -> the bytes sync_site last wrote (or found) there, so a
-# rebuild compares in memory instead of reading every file back. A page the render
-# stage reused comes back as that very object and needs no comparison at all.
-_WRITTEN: dict[Path, dict[str, bytes]] = {}
+class WrittenFiles:
+    """What sync_site last wrote (or found) in each output folder, by site path, so a
+    rebuild compares in memory instead of reading every file back. A page the render
+    stage reused comes back as that very object and needs no comparison at all."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, dict[str, bytes]] = {}
+
+    def __len__(self) -> int:
+        return sum(len(files) for files in self.folders.values())
 
 
-def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
+def sync_site(
+    outputs: Iterable[Output],
+    copies: dict[str, Path],
+    output: Path,
+    memory: WrittenFiles | None = None,
+) -> SyncReport:
     """Update `output` in place, writing only files whose bytes changed (the preview).
 
     Each file is replaced atomically (written beside it, then renamed), and files
     the site no longer has are removed. The caller keeps readers out while this
-    runs if they must never see a mix of old and new files.
+    runs if they must never see a mix of old and new files. `memory`: what earlier
+    calls wrote, kept by the caller between them.
     """
+    memory = memory if memory is not None else WrittenFiles()
     output = output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     if not (output / MARKER).exists():
         (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
-    first_sync = output not in _WRITTEN
-    written = _WRITTEN.setdefault(output, {})
+    first_sync = output not in memory.folders
+    written = memory.folders.setdefault(output, {})
     wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
     wanted.update(copies)
     report = SyncReport(total=len(wanted))
