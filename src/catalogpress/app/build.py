@@ -14,6 +14,7 @@ import datetime as dt
 import gc
 import os
 import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -221,13 +222,14 @@ def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[objec
     """Everything pages are made from except markdown bodies, for the render cache.
 
     The loader hands back the very same document object for unchanged YAML, so
-    comparing two of these is cheap when nothing changed.
+    comparing two of these is cheap when nothing changed. Documents are referred
+    to weakly, so that the render cache does not keep an edited catalog's old
+    document alive (a weak reference to a document gone is unequal to any other).
     """
     return (
         as_of,
-        sources.catalog,
-        sources.rates,
-        tuple((md.path, md.meta) for md in sources.markdown),
+        *(weakref.ref(doc) if doc else None for doc in (sources.catalog, sources.rates)),
+        tuple((md.path, weakref.ref(md.meta)) for md in sources.markdown),
         tuple(sorted(sources.images)),
         tuple(themes),
         templates_digest(themes),

@@ -6,6 +6,7 @@ when the file is no longer a source, so nothing outlives the sources it came fro
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,22 +19,27 @@ class CheckedDocuments:
     """Each document that checked cleanly: its record, references and warnings.
 
     The loader hands back the very same document object for unchanged text, so a
-    rebuild does not check an unchanged catalog again.
+    rebuild does not check an unchanged catalog again. Documents are held by weak
+    reference: the loader decides how long one lives, and an edited catalog's old
+    document and record are let go before the new ones are made.
     """
 
     def __init__(self) -> None:
-        self._checked: dict[str, tuple[Doc, type, Any, list[Reference], list[Problem]]] = {}
+        self._checked: dict[
+            str, tuple[weakref.ref[Doc], type, Any, list[Reference], list[Problem]]
+        ] = {}
 
     def get(self, doc: Doc, cls: type) -> tuple[Any, list[Reference], list[Problem]] | None:
         kept = self._checked.get(doc.file)
-        if kept is None or kept[0] is not doc or kept[1] is not cls:
+        if kept is None or kept[0]() is not doc or kept[1] is not cls:
+            self._checked.pop(doc.file, None)
             return None
         return kept[2], kept[3], kept[4]
 
     def keep(
         self, doc: Doc, cls: type, record: Any, refs: list[Reference], found: list[Problem]
     ) -> None:
-        self._checked[doc.file] = (doc, cls, record, refs, found)
+        self._checked[doc.file] = (weakref.ref(doc), cls, record, refs, found)
 
     def keep_only(self, files: Iterable[str]) -> None:
         wanted = set(files)

@@ -19,10 +19,15 @@ class ParsedSources:
         self._docs: dict[str, tuple[str, int, Doc]] = {}  # file -> (text, first line, doc)
 
     def get(self, file: str, text: str, first_line: int = 1) -> Doc | None:
-        """The document parsed from this very text of `file`, if it is the one kept."""
+        """The document parsed from this very text of `file`, if it is the one kept.
+
+        Another text drops the kept document at once, before the new text is parsed,
+        so that two versions of a big catalog are not held at the same time.
+        """
         kept = self._docs.get(file)
         if kept is not None and kept[1] == first_line and kept[0] == text:
             return kept[2]
+        self._docs.pop(file, None)
         return None
 
     def keep(self, doc: Doc, text: str, first_line: int = 1) -> Doc:

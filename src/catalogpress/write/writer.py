@@ -7,6 +7,7 @@ site/ behind, and the previous site stays exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -71,12 +72,15 @@ def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path)
 
 
 class WrittenFiles:
-    """What sync_site last wrote (or found) in each output folder, by site path, so a
-    rebuild compares in memory instead of reading every file back. A page the render
-    stage reused comes back as that very object and needs no comparison at all."""
+    """A digest of what sync_site last wrote (or found) in each output folder, by site
+    path, so a rebuild compares in memory instead of reading every file back.
+
+    Digests rather than the bytes themselves: holding the last site's bytes would
+    keep a second copy of the site alive while a rebuild makes the next one.
+    """
 
     def __init__(self) -> None:
-        self.folders: dict[Path, dict[str, bytes]] = {}
+        self.folders: dict[Path, dict[str, bytes]] = {}  # folder -> site path -> digest
 
     def __len__(self) -> int:
         return sum(len(files) for files in self.folders.values())
@@ -107,13 +111,11 @@ def sync_site(
     report = SyncReport(total=len(wanted))
     for site_path, content in sorted(wanted.items()):
         target = output.joinpath(*safe_relative(site_path).parts)
-        known = written.get(site_path)
-        if known is content and target.is_file():
-            continue
         data = content.read_bytes() if isinstance(content, Path) else content
-        if _sync_file(target, data, known):
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if _sync_file(target, data, digest, written.get(site_path)):
             report.written.append(site_path)
-        written[site_path] = data
+        written[site_path] = digest
     if first_sync:  # files from before this process: look at everything once
         keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
         stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
@@ -129,10 +131,10 @@ def sync_site(
     return report
 
 
-def _sync_file(target: Path, data: bytes, known: bytes | None) -> bool:
-    """Make `target` hold `data`, atomically; False when it already did. `known`:
-    what this process last wrote there, if anything."""
-    if known == data and target.is_file():
+def _sync_file(target: Path, data: bytes, digest: bytes, known: bytes | None) -> bool:
+    """Make `target` hold `data` (whose digest is `digest`), atomically; False when it
+    already did. `known`: the digest of what this session last wrote there, if anything."""
+    if known == digest and target.is_file():
         return False
     try:
         if known is None and target.is_file() and target.read_bytes() == data:
