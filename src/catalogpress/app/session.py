@@ -29,6 +29,13 @@ class BuildSession:
     pages: RenderedPages = field(default_factory=RenderedPages)  # outputs, per site path
     written: WrittenFiles = field(default_factory=WrittenFiles)  # per output folder and path
 
+    def forget_made_from_catalog(self) -> None:
+        """Let go of the catalog's checked record and of every page: an edited
+        catalog.yaml makes them stale, and dropping them before the new catalog is
+        parsed, rather than once it is rendered, keeps one version in memory."""
+        self.checked.forget("catalog.yaml")
+        self.pages.clear()
+
     def sizes(self) -> dict[str, int]:
         """How many entries each cache holds (for tests and benchmarks)."""
         return {

@@ -41,6 +41,9 @@ class CheckedDocuments:
     ) -> None:
         self._checked[doc.file] = (weakref.ref(doc), cls, record, refs, found)
 
+    def forget(self, file: str) -> None:
+        self._checked.pop(file, None)
+
     def keep_only(self, files: Iterable[str]) -> None:
         wanted = set(files)
         for file in [f for f in self._checked if f not in wanted]:

@@ -114,6 +114,9 @@ class RenderedPages:
         self.inputs: object = None
         self.outputs: dict[str, _Reused] = {}
 
+    def clear(self) -> None:
+        self.inputs, self.outputs = None, {}
+
     def __len__(self) -> int:
         return len(self.outputs)
 
