@@ -187,8 +187,6 @@ def _load_sources(root: Path, problems: Problems, session: BuildSession) -> Sour
     """The sources; a big catalog.yaml new to the session parses in a worker process
     while the rest loads here."""
     catalog = read_catalog(root, problems, session.sources)
-    if catalog.parsed_before is None:  # new or edited
-        session.forget_made_from_catalog()
     fork_from = 1 if catalog.worth_a_worker else 2  # jobs (there is one) worth a worker
     with start_map(lambda _: parse_catalog(catalog), 1, min_items=fork_from) as parsing:
         rest, later = load_all_but_catalog(root, session.sources)

@@ -29,11 +29,15 @@ class BuildSession:
     pages: RenderedPages = field(default_factory=RenderedPages)  # outputs, per site path
     written: WrittenFiles = field(default_factory=WrittenFiles)  # per output folder and path
 
-    def forget_made_from_catalog(self) -> None:
-        """Let go of the catalog's checked record and of every page: an edited
-        catalog.yaml makes them stale, and dropping them before the new catalog is
-        parsed, rather than once it is rendered, keeps one version in memory."""
-        self.checked.forget("catalog.yaml")
+    def __post_init__(self) -> None:
+        self.sources.on_change = self._forget_made_from
+
+    def _forget_made_from(self, file: str) -> None:
+        """A source is about to be parsed again (new, or its text changed): let go of
+        its checked record, and of every page (pages are made from every YAML source,
+        so none would be reused). Dropping them now rather than when they are
+        replaced keeps one version of a big catalog in memory, not two."""
+        self.checked.forget(file)
         self.pages.clear()
 
     def sizes(self) -> dict[str, int]:

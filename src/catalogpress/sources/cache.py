@@ -7,7 +7,7 @@ longer among the sources is dropped, so an old catalog never outlives its edit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from catalogpress.sources.yamlfile import Doc
 
@@ -15,8 +15,11 @@ from catalogpress.sources.yamlfile import Doc
 class ParsedSources:
     """The document parsed from each YAML source (or front matter), by file."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[str], None] | None = None) -> None:
         self._docs: dict[str, tuple[str, int, Doc]] = {}  # file -> (text, first line, doc)
+        # Told of each file about to be parsed again, before it is: whoever keeps what
+        # was made from its old text can let that go first (see app/session.py).
+        self.on_change = on_change
 
     def get(self, file: str, text: str, first_line: int = 1) -> Doc | None:
         """The document parsed from this very text of `file`, if it is the one kept.
@@ -28,6 +31,8 @@ class ParsedSources:
         if kept is not None and kept[1] == first_line and kept[0] == text:
             return kept[2]
         self._docs.pop(file, None)
+        if self.on_change is not None:
+            self.on_change(file)
         return None
 
     def keep(self, doc: Doc, text: str, first_line: int = 1) -> Doc:
