@@ -101,6 +101,7 @@ def check_plain_language(
     ]
     if checked.glossary:
         docs.append(checked.glossary)
+    same_text: dict[tuple[object, ...], list[Finding]] = {}  # copied pages: checked once
     for doc in sorted(docs, key=lambda d: d.file.path):
         md = doc.file
         spelled = {} if md.kind == "glossary" else acronyms
@@ -115,8 +116,11 @@ def check_plain_language(
         key += (tuple(spelled.items()), tuple(jargon.items()), title)
         findings = kept.get(md.path, key)
         if findings is None:
+            findings = same_text.get(key)
+        if findings is None:
             findings = check_text(md.body, md.body_line, settings, spelled, jargon, title)
-            kept.keep(md.path, key, findings)
+            same_text[key] = findings
+        kept.keep(md.path, key, findings)
         for finding in findings:
             if finding.check not in settings.skip:
                 problems.add(md.path, finding.line, finding.check, finding.message, warning=True)
