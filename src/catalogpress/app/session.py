@@ -39,6 +39,7 @@ class BuildSession:
         replaced keeps one version of a big catalog in memory, not two."""
         self.checked.forget(file)
         self.pages.clear()
+        self.written.forget_pages()
 
     def sizes(self) -> dict[str, int]:
         """How many entries each cache holds (for tests and benchmarks)."""

@@ -75,12 +75,26 @@ class WrittenFiles:
     """A digest of what sync_site last wrote (or found) in each output folder, by site
     path, so a rebuild compares in memory instead of reading every file back.
 
-    Digests rather than the bytes themselves: holding the last site's bytes would
-    keep a second copy of the site alive while a rebuild makes the next one.
+    Digests rather than the bytes: holding the last site's bytes would keep a second
+    copy of the site alive while a rebuild makes the next one. The bytes object of
+    each page is kept too, but only until `forget_pages` (the render cache holds the
+    very same objects until then, so this costs no memory): a page the render stage
+    reused comes back as that object and needs neither hashing nor comparing.
     """
 
     def __init__(self) -> None:
-        self.folders: dict[Path, dict[str, bytes]] = {}  # folder -> site path -> digest
+        # folder -> site path -> (digest, the bytes written, while the render cache has them)
+        self.folders: dict[Path, dict[str, tuple[bytes, bytes | None]]] = {}
+        self.holding_pages = False  # whether any bytes are kept (forget_pages is then work)
+
+    def forget_pages(self) -> None:
+        """Keep only the digests: the pages' bytes are no longer the render cache's."""
+        if not self.holding_pages:
+            return
+        self.holding_pages = False
+        for files in self.folders.values():
+            for site_path, (digest, _) in files.items():
+                files[site_path] = (digest, None)
 
     def __len__(self) -> int:
         return sum(len(files) for files in self.folders.values())
@@ -111,11 +125,15 @@ def sync_site(
     report = SyncReport(total=len(wanted))
     for site_path, content in sorted(wanted.items()):
         target = output.joinpath(*safe_relative(site_path).parts)
+        known = written.get(site_path)
+        if known is not None and known[1] is content and target.is_file():
+            continue
         data = content.read_bytes() if isinstance(content, Path) else content
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        if _sync_file(target, data, digest, written.get(site_path)):
+        if _sync_file(target, data, digest, known[0] if known else None):
             report.written.append(site_path)
-        written[site_path] = digest
+        written[site_path] = (digest, None if isinstance(content, Path) else data)
+        memory.holding_pages = memory.holding_pages or not isinstance(content, Path)
     if first_sync:  # files from before this process: look at everything once
         keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
         stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
