@@ -49,6 +49,9 @@ if "pdf" in options:
     kwargs["pdf"] = mode == "pdf"
 if "search" in options:
     kwargs["search"] = mode == "search"
+if "session" in options:  # what the builds of one process share, as the preview's do
+    from catalogpress.app.session import BuildSession
+    kwargs["session"] = BuildSession()
 started = time.perf_counter()
 pipeline.build(root, out, as_of, **kwargs)
 cold = time.perf_counter() - started

@@ -148,10 +148,13 @@ def bench_server(root: Path, edits: int) -> None:
 
 def bench_in_process(root: Path, edits: int) -> None:
     from catalogpress.app.build import build
+    from catalogpress.app.session import BuildSession
 
     out = root.parent / "preview"
+    session = BuildSession()  # one for all the rebuilds, as the preview keeps
+    options = {"session": session, "incremental": True, "search": False, "pdf": False}
     started = time.perf_counter()
-    build(root, out, None, incremental=True, search=False, pdf=False)  # as the preview does
+    build(root, out, None, **options)  # as the preview does
     print(f"  first preview build (in process, cold caches): {time.perf_counter() - started:.2f} s")
     service = sorted((root / "content" / "services").glob("*.md"))[0]
     times, changed = [], []
@@ -159,7 +162,7 @@ def bench_in_process(root: Path, edits: int) -> None:
         with service.open("a") as file:
             file.write(f"\nIn-process edit {i}.\n")
         started = time.perf_counter()
-        report = build(root, out, None, incremental=True, search=False, pdf=False)
+        report = build(root, out, None, **options)
         times.append(time.perf_counter() - started)
         changed.append(len(report.changed))
     print(
@@ -167,7 +170,7 @@ def bench_in_process(root: Path, edits: int) -> None:
         f"per edit: {max(changed)} of {report.files}"
     )
     started = time.perf_counter()
-    build(root, root.parent / "full", None, pdf=False)
+    build(root, root.parent / "full", None, session=session, pdf=False)
     print(
         f"  full `build` (atomic swap, search index, no PDFs), warm: "
         f"{time.perf_counter() - started:.2f} s"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from catalogpress.app.build import build
+from catalogpress.app.session import BuildSession
 from catalogpress.render import pages as render
 
 from .conftest import MINIMAL_AS_OF, Scratch
@@ -121,19 +122,19 @@ def test_rebuilds_after_edits_match_fresh_builds(
     scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = tmp_path / "live"
-    # Other tests' builds of the same fixture, in this process, could be reused.
-    monkeypatch.setattr(render._Memo, "inputs", None)
+    session = BuildSession()  # as the preview keeps one
+    options = {"session": session, "incremental": True, "search": False, "pdf": False}
     counting = Counting(monkeypatch)
-    build(scratch.root, live, MINIMAL_AS_OF, incremental=True, search=False, pdf=False)
+    build(scratch.root, live, MINIMAL_AS_OF, **options)
     everything = len(counting.paths)
     assert everything > 20
-    unchanged = build(scratch.root, live, MINIMAL_AS_OF, incremental=True, search=False, pdf=False)
+    unchanged = build(scratch.root, live, MINIMAL_AS_OF, **options)
     assert unchanged.changed == []
     assert counting.paths[everything:] == [], "an unchanged rebuild rendered pages again"
     for number, (what, edit, expected) in enumerate(EDITS):
         edit(scratch)
         before = len(counting.paths)
-        build(scratch.root, live, MINIMAL_AS_OF, incremental=True, search=False, pdf=False)
+        build(scratch.root, live, MINIMAL_AS_OF, **options)
         rendered = set(counting.paths[before:])
         if expected is not None:
             assert rendered == expected, f"after editing {what}"

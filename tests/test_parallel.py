@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import pytest
 
+from catalogpress.app import build as pipeline
+from catalogpress.app.session import BuildSession
 from catalogpress.core import parallel as workers
 from catalogpress.core.errors import Problems
 from catalogpress.sources import files as load
@@ -136,42 +138,46 @@ def test_mistakes_in_every_source_loaded_in_parallel_are_reported(
 def test_catalog_parsed_in_a_worker_is_reused_by_the_next_load(
     big_catalog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A rebuild in one process (the benchmark, `build` twice) must not parse it again:
+    """A rebuild in one session (the preview, the benchmark) must not parse it again:
     later stages tell unchanged sources by the loaded document's identity."""
     parsed_in: list[int] = []
 
-    def spy(job, count, meanwhile=None, min_items=workers.MIN_ITEMS):  # type: ignore[no-untyped-def]
+    def spy(job, count, min_items=workers.MIN_ITEMS):  # type: ignore[no-untyped-def]
         # This process waits for the worker to take the job, as it would on a busy
         # machine, so that the worker's path is the one tested.
         started = multiprocessing.get_context("fork").Event()
+        forked = min_items <= count
 
         def in_worker(i: int) -> tuple[int, object]:
             started.set()
             return os.getpid(), job(i)
 
-        def then_wait() -> None:
-            meanwhile()
-            assert started.wait(30), "the worker never started"
+        class Waiting(workers.StartedMap):  # type: ignore[type-arg]
+            def results(self):  # type: ignore[no-untyped-def]
+                assert not forked or started.wait(30), "the worker never started"
+                done = super().results()
+                parsed_in.extend(pid for pid, _ in done)
+                return [result for _, result in done]
 
-        results = workers.fork_map(in_worker, count, then_wait, min_items)
-        parsed_in.extend(pid for pid, _ in results)
-        return [result for _, result in results]
+        return Waiting(in_worker, count, workers.worker_count() if forked else 1)
 
-    monkeypatch.setattr(load, "fork_map", spy)
+    monkeypatch.setattr(pipeline, "start_map", spy)
     monkeypatch.setenv("CATALOGPRESS_WORKERS", "2")
-    problems = Problems()
-    first = load.load_sources(big_catalog, problems)
-    again = load.load_sources(big_catalog, problems)
+    problems, session = Problems(), BuildSession()
+    first = pipeline._load_sources(big_catalog, problems, session)
+    again = pipeline._load_sources(big_catalog, problems, session)
     assert problems.items == []
-    assert len(parsed_in) == 1 and parsed_in[0] != os.getpid(), "parsed here, or twice"
+    assert len(parsed_in) == 2 and parsed_in[0] != os.getpid(), "not parsed in a worker"
+    assert parsed_in[1] == os.getpid(), "the second load forked again"
     assert first.catalog is not None and again.catalog is first.catalog
     assert first.catalog.data["services"][0]["id"]
     assert first.catalog.line(("services", 0, "id")) > 1
+    assert len(session.sources) == 2 + len(first.markdown)  # one entry per source file
 
 
 def in_a_worker_first(job: Callable[[int], T]) -> tuple[Callable[[int], T], Callable[[], None]]:
-    """`job`, and a `meanwhile` that holds this process back until a worker has
-    started on a job, so that tests do not depend on which process is quicker."""
+    """`job`, and a wait that holds this process back until a worker has started
+    on a job, so that tests do not depend on which process is quicker."""
     parent, started = os.getpid(), multiprocessing.get_context("fork").Event()
 
     def marked(i: int) -> T:
@@ -193,11 +199,10 @@ def test_work_is_shared_and_comes_back_in_order(
     parent, ran = os.getpid(), []
     job, wait = in_a_worker_first(lambda i: (i * i, os.getpid()))
 
-    def meanwhile() -> None:
-        ran.append(os.getpid())
+    with workers.start_map(job, 500) as started:
+        ran.append(os.getpid())  # this process is free while the workers start
         wait()
-
-    results = workers.fork_map(job, 500, meanwhile)
+        results = started.results()
     assert [square for square, _ in results] == [i * i for i in range(500)]
     assert ran == [parent]
     done_by = {pid for _, pid in results}
@@ -219,8 +224,9 @@ def test_a_workers_exception_reaches_the_caller(monkeypatch: pytest.MonkeyPatch)
         return i
 
     marked, wait = in_a_worker_first(job)
-    with pytest.raises(KeyError, match="item"):
-        workers.fork_map(marked, 300, wait)
+    with pytest.raises(KeyError, match="item"), workers.start_map(marked, 300) as started:
+        wait()
+        started.results()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 
@@ -235,5 +241,9 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPat
         return i
 
     marked, wait = in_a_worker_first(job)
-    with pytest.raises(RuntimeError, match="stopped without finishing"):
-        workers.fork_map(marked, 300, wait)
+    with (
+        pytest.raises(RuntimeError, match="stopped without finishing"),
+        workers.start_map(marked, 300) as started,
+    ):
+        wait()
+        started.results()

@@ -394,7 +394,7 @@ def test_renderer_reads_nothing_outside_the_project(scratch, tmp_path):
 def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypatch):
     import catalogpress.pdf.printer
 
-    def crash(job, resources):
+    def crash(*_):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(catalogpress.pdf.printer, "_print", crash)  # forked workers inherit it

@@ -9,8 +9,9 @@ import pytest
 
 from catalogpress.app.build import build
 from catalogpress.app.preview import Preview, SourceWatcher
+from catalogpress.app.session import BuildSession
 from catalogpress.render.outputs import Output
-from catalogpress.write.writer import sync_site
+from catalogpress.write.writer import WrittenFiles, sync_site
 
 from .conftest import MINIMAL_AS_OF
 
@@ -26,11 +27,11 @@ def call(app: Preview, path: str, method: str = "GET") -> tuple[str, dict[str, s
 
 
 def test_sync_writes_only_changed_files_and_removes_stale_ones(tmp_path):
-    out = tmp_path / "site"
-    first = sync_site([Output("a.html", b"A"), Output("d/b.html", b"B")], {}, out)
+    out, memory = tmp_path / "site", WrittenFiles()
+    first = sync_site([Output("a.html", b"A"), Output("d/b.html", b"B")], {}, out, memory)
     assert sorted(first.written) == ["a.html", "d/b.html"]
     stamp = (out / "a.html").stat().st_mtime_ns
-    second = sync_site([Output("a.html", b"A"), Output("c.html", b"C")], {}, out)
+    second = sync_site([Output("a.html", b"A"), Output("c.html", b"C")], {}, out, memory)
     assert second.written == ["c.html"] and second.removed == ["d/b.html"]
     assert (out / "a.html").stat().st_mtime_ns == stamp  # untouched
     assert not (out / "d").exists()
@@ -39,7 +40,8 @@ def test_sync_writes_only_changed_files_and_removes_stale_ones(tmp_path):
 
 def test_incremental_build_rewrites_only_the_edited_page(scratch, tmp_path):
     out = tmp_path / "preview"
-    options = {"incremental": True, "search": False, "pdf": False}  # as the preview builds
+    # As the preview builds: one session for all its rebuilds.
+    options = {"session": BuildSession(), "incremental": True, "search": False, "pdf": False}
     build(scratch.root, out, MINIMAL_AS_OF, **options)
     scratch.replace("content/services/email.md", "Each mailbox holds", "Every mailbox holds")
     report = build(scratch.root, out, MINIMAL_AS_OF, **options)

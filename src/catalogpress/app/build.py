@@ -1,7 +1,11 @@
-"""The build, start to finish: load → validate → model → render → write.
+"""The build, start to finish: load → validate → model → render → print → index → write.
 
-Each stage lives in its own module; this one only runs them in order and
-stops before writing if any stage found a mistake.
+Each stage lives in its own module as plain functions; this one runs them in
+order, stops before writing if any stage found a mistake, and decides what runs
+alongside what: the slow parts of a big catalog (parsing catalog.yaml, rendering
+markdown and pages) are handed to forked workers (core/parallel.py) while this
+process gets on with work that does not depend on them. What a build keeps for
+the next one is in the `BuildSession` its caller passes in (app/session.py).
 """
 
 from __future__ import annotations
@@ -10,25 +14,30 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
+from catalogpress.app.session import BuildSession
 from catalogpress.check.plain_language import check_plain_language
-from catalogpress.check.validate import Checked, validate
+from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
+from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
 from catalogpress.index.search import search_index
-from catalogpress.model.site import Site, build_site
+from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
 from catalogpress.pdf.documents import document_specs, links_by_page, render_documents
-from catalogpress.pdf.printer import Resources, print_all
+from catalogpress.pdf.printer import print_all
+from catalogpress.pdf.resources import pdf_resources
 from catalogpress.render.outputs import Output
-from catalogpress.render.pages import render_site
+from catalogpress.render.pages import PageJobs
 from catalogpress.render.theme import (
     builtin_theme_dir,
     compile_ahead,
@@ -38,9 +47,14 @@ from catalogpress.render.theme import (
     templates_digest,
     theme_dirs,
 )
-from catalogpress.routes import file_path
 from catalogpress.schema.dates import EARLIEST, LATEST, in_calendar
-from catalogpress.sources.files import Sources, load_sources
+from catalogpress.sources.files import (
+    Sources,
+    load_all_but_catalog,
+    parse_catalog,
+    read_catalog,
+    with_catalog,
+)
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
 
 
@@ -104,46 +118,150 @@ def _in_calendar(day: dt.date, source: str) -> dt.date:
     return day
 
 
-def load_site(root: Path, as_of: dt.date) -> tuple[Site, Problems]:
-    """Load, validate and model; raise SiteError listing every problem found."""
-    site, problems, _ = _load_site(root, as_of)
-    return site, problems
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def build(
+    root: Path,
+    output: Path | None = None,
+    as_of: dt.date | None = None,
+    *,
+    session: BuildSession | None = None,
+    strict: bool = False,
+    incremental: bool = False,
+    search: bool = True,
+    pdf: bool = True,
+    cache: Path | None = None,
+    guard: AbstractContextManager[object] | None = None,
+) -> Report:
+    """Build the site into `output`.
+
+    By default the new site replaces the old one atomically. `incremental` (the
+    preview) updates `output` in place and rewrites only files whose bytes changed,
+    holding `guard` (a lock the preview's web server also takes) while it writes.
+    `session` holds what earlier builds made, for reuse (default: a fresh one).
+    `strict` treats warnings as problems: nothing is written. `search=False` skips
+    the search index (the preview, where it would double the time of a rebuild).
+    `pdf` prints the PDF documents too, reusing those in `cache` (default:
+    <project>/.catalogpress-cache) whose sources did not change.
+    """
+    started = time.perf_counter()
+    root = root.resolve()
+    output = (output or root / "site").resolve()
+    check_output_dir(output, root)
+    as_of = as_of or default_as_of()
+    session = session if session is not None else BuildSession()
+    with _collector_paused():
+        site, problems, sources = _load_site(root, as_of, session, pdf)  # load, validate, model
+        _stop_on_warnings(problems, strict)
+        theme = load_theme(root, site, session)
+        inputs = _inputs(sources, as_of, theme.dirs)
+        specs = document_specs(site) if pdf else []
+        documents = render_documents(site, theme.env, specs)
+        # Every template runs before any printing, so a mistake stops the build at once.
+        offers = links_by_page(specs) if pdf else None
+        outputs = _render_pages(site, theme.env, offers, inputs, session)
+    report = Report(warnings=problems.warnings)
+    copies = {**theme.static, **sources.images}
+    pdfs: list[Output] = []
+    if pdf:
+        resources = pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
+        printed = print_all(documents, resources, PdfCache(cache or root / CACHE_FOLDER))
+        _stop_on_warnings(Problems(printed.warnings), strict)
+        # Again, now that each download link can tell its number of pages and size.
+        with _collector_paused():
+            offers = links_by_page(specs, printed.sizes)
+            outputs = _render_pages(site, theme.env, offers, inputs, session)
+        pdfs = printed.outputs
+        report.warnings = report.warnings + printed.warnings
+        report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
+        report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
+    if search:
+        outputs += search_index(outputs, site.settings.language, search_records(specs, documents))
+    outputs += pdfs
+    if incremental:
+        with guard or nullcontext():
+            synced = sync_site(outputs, copies, output, session.written)
+        report.files, report.changed = synced.total, synced.written + synced.removed
+    else:
+        report.files = write_site(outputs, copies, output)
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _load_site(
-    root: Path,
-    as_of: dt.date,
-    meanwhile: Callable[[Checked], object] | None = None,
+    root: Path, as_of: dt.date, session: BuildSession, pdf: bool
 ) -> tuple[Site, Problems, Sources]:
-    """`meanwhile` gets the checked sources while markdown renders in worker processes."""
+    """Load, validate and model; raise SiteError listing every problem found."""
     _in_calendar(as_of, "--as-of")
     problems = Problems()
-    sources = load_sources(root, problems)
-    checked = validate(sources, as_of, problems)
+    sources = _load_sources(root, problems, session)
+    checked = validate(sources, as_of, problems, session.checked)
     problems.raise_if_errors()
     assert checked is not None  # validate returns None only alongside errors
-
-    def while_markdown_renders() -> None:
-        check_plain_language(checked, problems)  # warnings only
-        if meanwhile is not None:
-            meanwhile(checked)
-
-    site = build_site(checked, set(sources.images), as_of, problems, while_markdown_renders)
+    bodies = site_bodies(checked, set(sources.images), session.bodies)
+    with start_map(bodies.jobs.render, len(bodies.jobs)) as rendering:
+        # While workers render the markdown, what does not need it:
+        check_plain_language(checked, problems, session.findings)  # warnings only
+        _compile_theme(root, checked.catalog.site.theme, pdf, session)
+        rendered = rendering.results()
+    site = build_site(checked, as_of, problems, bodies, rendered)
     problems.raise_if_errors()
     return site, problems, sources
+
+
+def _load_sources(root: Path, problems: Problems, session: BuildSession) -> Sources:
+    """The sources; a big catalog.yaml new to the session parses in a worker process
+    while the rest loads here."""
+    catalog = read_catalog(root, problems, session.sources)
+    fork_from = 1 if catalog.worth_a_worker else 2  # jobs (there is one) worth a worker
+    with start_map(lambda _: parse_catalog(catalog), 1, min_items=fork_from) as parsing:
+        rest, later = load_all_but_catalog(root, session.sources)
+        [parsed] = parsing.results()
+    return with_catalog(rest, later, catalog, parsed, problems, session.sources)
+
+
+def _render_pages(
+    site: Site,
+    env: jinja2.Environment,
+    offers: Mapping[str, Sequence[Any]] | None,
+    inputs: object,
+    session: BuildSession,
+) -> list[Output]:
+    """Every page and data file; pages render in workers while this process makes the
+    data files. `offers`: the PDFs each page links to; `inputs`: see `_inputs`."""
+    pages = PageJobs(site, env, offers, inputs, session.pages)
+    with start_map(pages.render, len(pages)) as rendering:
+        data_files = pages.data_files()
+        rendered = rendering.results()
+    return pages.finish(rendered, data_files)
+
+
+def load_site(
+    root: Path, as_of: dt.date, session: BuildSession | None = None
+) -> tuple[Site, Problems]:
+    """Load, validate and model; raise SiteError listing every problem found."""
+    site, problems, _ = _load_site(root, as_of, session or BuildSession(), pdf=False)
+    return site, problems
 
 
 def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[object, ...]:
     """Everything pages are made from except markdown bodies, for the render cache.
 
     The loader hands back the very same document object for unchanged YAML, so
-    comparing two of these is cheap when nothing changed.
+    comparing two of these is cheap when nothing changed. Documents are referred
+    to weakly, so that the render cache does not keep an edited catalog's old
+    document alive (a weak reference to a document gone is unequal to any other).
     """
     return (
         as_of,
-        sources.catalog,
-        sources.rates,
-        tuple((md.path, md.meta) for md in sources.markdown),
+        *(weakref.ref(doc) if doc else None for doc in (sources.catalog, sources.rates)),
+        tuple((md.path, weakref.ref(md.meta)) for md in sources.markdown),
         tuple(sorted(sources.images)),
         tuple(themes),
         templates_digest(themes),
@@ -152,13 +270,14 @@ def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[objec
 
 def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
     """Everything a build does except printing PDFs and writing: templates can fail too."""
+    session = BuildSession()
     with _collector_paused():
-        site, problems = load_site(root, as_of or default_as_of())
+        site, problems, _ = _load_site(root, as_of or default_as_of(), session, pdf=True)
         _stop_on_warnings(problems, strict)
-        env, _ = load_theme(root, site)
+        theme = load_theme(root, site, session)
         specs = document_specs(site)
-        render_documents(site, env, specs)
-        render_site(site, env, links_by_page(specs))
+        render_documents(site, theme.env, specs)
+        _render_pages(site, theme.env, links_by_page(specs), None, session)
     return Report(warnings=problems.warnings)
 
 
@@ -170,12 +289,20 @@ def _stop_on_warnings(problems: Problems, strict: bool) -> None:
 
 def render(root: Path, site: Site) -> tuple[list[Output], dict[str, Path]]:
     """The web pages (without PDF links) and the theme's static files."""
-    env, copies = load_theme(root, site)
-    return render_site(site, env), copies
+    session = BuildSession()
+    theme = load_theme(root, site, session)
+    return _render_pages(site, theme.env, None, None, session), theme.static
 
 
-def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Path]]:
-    """The template environment and the theme's static files by site path."""
+@dataclass(frozen=True)
+class Theme:
+    dirs: list[Path]  # in lookup order (theme_dirs)
+    env: jinja2.Environment
+    static: dict[str, Path]  # the files copied into the site, by site path
+
+
+def load_theme(root: Path, site: Site, session: BuildSession | None = None) -> Theme:
+    """The site's theme: its folders, template environment and static files."""
     dirs = theme_dirs(root, site.settings.theme)
     if not dirs:
         raise SiteError([Problem("themes/", 0, "", f"theme '{site.settings.theme}' not found")])
@@ -192,109 +319,13 @@ def load_theme(root: Path, site: Site) -> tuple[jinja2.Environment, dict[str, Pa
                 for path in escaping
             ]
         )
-    return make_environment(dirs), static_files(dirs)
+    themes = session.themes if session is not None else None
+    return Theme(dirs, make_environment(dirs, themes), static_files(dirs))
 
 
-def _shown_path(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _compile_theme(root: Path, theme: str, pdf: bool) -> None:
+def _compile_theme(root: Path, theme: str, pdf: bool, session: BuildSession) -> None:
     """Compile the templates ahead (see theme.compile_ahead); a missing theme is
     reported later, with the rest of the build's problems."""
     dirs = theme_dirs(root, theme)
     if dirs:
-        compile_ahead(make_environment(dirs), pdf)
-
-
-def build(
-    root: Path,
-    output: Path | None = None,
-    as_of: dt.date | None = None,
-    *,
-    strict: bool = False,
-    incremental: bool = False,
-    search: bool = True,
-    pdf: bool = True,
-    cache: Path | None = None,
-    guard: AbstractContextManager[object] | None = None,
-) -> Report:
-    """Build the site into `output`.
-
-    By default the new site replaces the old one atomically. `incremental` (the
-    preview) updates `output` in place and rewrites only files whose bytes changed,
-    holding `guard` (a lock the preview's web server also takes) while it writes.
-    `strict` treats warnings as problems: nothing is written. `search=False` skips
-    the search index (the preview, where it would double the time of a rebuild).
-    `pdf` prints the PDF documents too, reusing those in `cache` (default:
-    <project>/.catalogpress-cache) whose sources did not change.
-    """
-    started = time.perf_counter()
-    root = root.resolve()
-    output = (output or root / "site").resolve()
-    check_output_dir(output, root)
-    as_of = as_of or default_as_of()
-    with _collector_paused():
-        site, problems, sources = _load_site(
-            root, as_of, lambda checked: _compile_theme(root, checked.catalog.site.theme, pdf)
-        )
-        _stop_on_warnings(problems, strict)
-        env, copies = load_theme(root, site)
-        inputs = _inputs(sources, as_of, theme_dirs(root, site.settings.theme))
-        copies.update(_content_images(root))
-        report = Report(warnings=problems.warnings)
-        specs = document_specs(site) if pdf else []
-        documents = render_documents(site, env, specs)
-        # Every template runs before any printing, so a mistake stops the build at once.
-        outputs = render_site(site, env, links_by_page(specs) if pdf else None, inputs)
-    pdfs: list[Output] = []
-    if pdf:
-        printed = print_all(
-            documents, _resources(root, site, copies), PdfCache(cache or root / CACHE_FOLDER)
-        )
-        _stop_on_warnings(Problems(printed.warnings), strict)
-        # Again, now that each download link can tell its number of pages and size.
-        with _collector_paused():
-            outputs = render_site(site, env, links_by_page(specs, printed.sizes), inputs)
-        pdfs = printed.outputs
-        report.warnings = report.warnings + printed.warnings
-        report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
-        report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
-    if search:
-        outputs += search_index(outputs, site.settings.language, search_records(specs, documents))
-    outputs += pdfs
-    if incremental:
-        with guard or nullcontext():
-            synced = sync_site(outputs, copies, output)
-        report.files, report.changed = synced.total, synced.written + synced.removed
-    else:
-        report.files = write_site(outputs, copies, output)
-    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _resources(root: Path, site: Site, copies: dict[str, Path]) -> Resources:
-    """What the PDF renderer may read: the files the site copies, the theme, content/."""
-    themes = theme_dirs(root, site.settings.theme)
-    folders = [*themes, root / "content"]
-    files = {**copies, **static_files(themes, "pdf", "pdf-assets/")}
-    return Resources(
-        base=site.settings.base_url.rstrip("/") + "/",
-        files={path: str(source) for path, source in files.items()},
-        roots=tuple(str(f.resolve()) for f in folders if f.is_dir()),
-    )
-
-
-def _content_images(root: Path) -> dict[str, Path]:
-    images = root / "content" / "images"
-    if not images.is_dir():
-        return {}
-    return {
-        file_path("image", p.relative_to(images).as_posix()): p
-        for p in sorted(images.rglob("*"))
-        if p.is_file() and not p.is_symlink()
-    }
+        compile_ahead(make_environment(dirs, session.themes), pdf)

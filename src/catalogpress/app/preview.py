@@ -3,8 +3,9 @@
 - `SourceWatcher` notices saved files by polling (portable, and cheap at catalog
   sizes) and waits until a burst of saves is over, so a burst gives one rebuild.
 - `Preview` builds into its own folder (never the published site/), rewriting only
-  files whose bytes changed. Its web app takes the same lock as the writer, so a
-  request waits while files are replaced and the browser never sees a half-built site.
+  files whose bytes changed, with one build session for all its rebuilds. Its web
+  app takes the same lock as the writer, so a request waits while files are
+  replaced and the browser never sees a half-built site.
 - When the sources have mistakes, every address shows one page listing them in the
   `file:line` form; the next good build brings the site back.
 """
@@ -27,6 +28,7 @@ import click
 import jinja2
 
 from catalogpress.app.build import build
+from catalogpress.app.session import BuildSession
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.routes import source_page
 
@@ -126,6 +128,7 @@ class Preview:
         # unless asked for: it takes longer than the rest of a rebuild.
         # No search index and no PDFs: each would make a rebuild several times slower.
         self.options = {"search": False, "pdf": False, **(options or {})}
+        self.session = BuildSession()  # what each rebuild keeps for the next
         self.lock = threading.Lock()
         self.problems: list[Problem] = []  # of the last build; empty when it worked
         self.warnings: list[Problem] = []
@@ -141,6 +144,7 @@ class Preview:
                 self.project,
                 self.output,
                 self.as_of,
+                session=self.session,
                 incremental=True,
                 guard=self.lock,
                 **self.options,

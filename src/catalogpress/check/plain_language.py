@@ -7,8 +7,8 @@ they are spelled out, words from a jargon list (with plainer words), images
 without alt text, and link text such as "click here".
 
 It reads the markdown source rather than the HTML, so every finding has a
-line. Results are remembered by text, so the live preview re-checks only the
-files that changed. Settings come from `checks:` in catalog.yaml (model.Checks).
+line. Findings are kept per file (check/cache.py), so the live preview re-checks
+only the files that changed. Settings come from `checks:` in catalog.yaml (model.Checks).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from catalogpress.check.cache import Findings
 from catalogpress.check.readability import flesch_kincaid_grade, syllable_count
 from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.check.wordlists import ABBREVIATIONS, DEFAULT_JARGON, GENERIC_ALT, VAGUE_LINK_TEXT
@@ -80,8 +81,12 @@ def _is_acronym(word: str) -> bool:
     )
 
 
-def check_plain_language(checked: Checked, problems: Problems) -> None:
-    """Add a warning for every plain-language finding in content/."""
+def check_plain_language(
+    checked: Checked, problems: Problems, kept: Findings | None = None
+) -> None:
+    """Add a warning for every plain-language finding in content/; `kept` holds the
+    findings of earlier builds, reused for files whose text and settings are unchanged."""
+    kept = kept if kept is not None else Findings()
     settings = checked.catalog.checks
     acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
     allowed = {w.lower() for w in settings.allow}
@@ -96,6 +101,7 @@ def check_plain_language(checked: Checked, problems: Problems) -> None:
     ]
     if checked.glossary:
         docs.append(checked.glossary)
+    same_text: dict[tuple[object, ...], list[Finding]] = {}  # copied pages: checked once
     for doc in sorted(docs, key=lambda d: d.file.path):
         md = doc.file
         spelled = {} if md.kind == "glossary" else acronyms
@@ -105,12 +111,20 @@ def check_plain_language(checked: Checked, problems: Problems) -> None:
             or getattr(doc.meta, "name", None)
             or services.get(md.slug, "")
         )
-        for finding in check_text(md.body, md.body_line, settings, spelled, jargon, title):
+        key: tuple[object, ...] = (md.body, md.body_line, settings.reading_grade)
+        key += (settings.sentence_words,)
+        key += (tuple(spelled.items()), tuple(jargon.items()), title)
+        findings = kept.get(md.path, key)
+        if findings is None:
+            findings = same_text.get(key)
+        if findings is None:
+            findings = check_text(md.body, md.body_line, settings, spelled, jargon, title)
+            same_text[key] = findings
+        kept.keep(md.path, key, findings)
+        for finding in findings:
             if finding.check not in settings.skip:
                 problems.add(md.path, finding.line, finding.check, finding.message, warning=True)
-
-
-_CACHE: dict[tuple[object, ...], list[Finding]] = {}
+    kept.keep_only(doc.file.path for doc in docs)
 
 
 def check_text(
@@ -122,29 +136,16 @@ def check_text(
     title: str = "",
 ) -> list[Finding]:
     """Every finding in one markdown body whose first line is `first_line`."""
-    key = (
-        body,
-        first_line,
-        settings.reading_grade,
-        settings.sentence_words,
-        tuple(acronyms.items()),
-        tuple(jargon.items()),
-        title,
-    )
-    if key not in _CACHE:
-        if len(_CACHE) > 5000:
-            _CACHE.clear()
-        source = _blank_code(_COMMENT.sub(_blank, body))
-        blocks = list(_blocks(source, first_line))
-        findings = [
-            *_reading(blocks, settings, first_line),
-            *_acronyms(blocks, acronyms, title),
-            *_jargon(blocks, jargon),
-            *_images(source, first_line),
-            *_link_texts(source, first_line),
-        ]
-        _CACHE[key] = sorted(findings, key=lambda f: (f.line, f.check))
-    return _CACHE[key]
+    source = _blank_code(_COMMENT.sub(_blank, body))
+    blocks = list(_blocks(source, first_line))
+    findings = [
+        *_reading(blocks, settings, first_line),
+        *_acronyms(blocks, acronyms, title),
+        *_jargon(blocks, jargon),
+        *_images(source, first_line),
+        *_link_texts(source, first_line),
+    ]
+    return sorted(findings, key=lambda f: (f.line, f.check))
 
 
 # --- from markdown to plain text, keeping lines ----------------------------------------

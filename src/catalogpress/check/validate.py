@@ -7,18 +7,20 @@ Nothing is written; `catalogpress check` stops after this stage.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from catalogpress.check.cache import CheckedDocuments
 from catalogpress.check.timeline import (
     check_current_rates,
     check_reviews,
     check_service_starts,
     check_sheet_gaps,
 )
-from catalogpress.core.errors import Problem, Problems
+from catalogpress.core.errors import Problems
 from catalogpress.core.suggest import suggest
 from catalogpress.routes import RESERVED_NAMES
 from catalogpress.schema.checker import Checker, Invalid, Reference
@@ -52,10 +54,15 @@ class Checked:
     glossary: ContentDoc | None = None
 
 
-def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | None:
+def validate(
+    sources: Sources, as_of: dt.date, problems: Problems, kept: CheckedDocuments | None = None
+) -> Checked | None:
+    """The typed records, or None when the catalog or rates did not check; `kept`
+    holds documents checked in earlier builds, for reuse while they are unchanged."""
+    kept = kept if kept is not None else CheckedDocuments()
     references: list[Reference] = []
-    catalog = _check(sources.catalog, Catalog, problems, references)
-    rates = _check(sources.rates, Rates, problems, references)
+    catalog = _check(sources.catalog, Catalog, problems, references, kept)
+    rates = _check(sources.rates, Rates, problems, references, kept)
     checked_md: dict[str, dict[str, ContentDoc]] = defaultdict(dict)
     glossary = None
     for md in sources.markdown:
@@ -65,13 +72,14 @@ def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | 
             "slas": SlaMeta,
             "glossary": GlossaryMeta,
         }[md.kind]
-        meta = _check(md.meta, spec, problems, references)
+        meta = _check(md.meta, spec, problems, references, kept)
         if meta is None:
             continue
         if md.kind == "glossary":
             glossary = ContentDoc(md, meta)
         else:
             checked_md[md.kind][md.slug] = ContentDoc(md, meta)
+    kept.keep_only(["catalog.yaml", "rates.yaml", *(md.path for md in sources.markdown)])
     if catalog is None or rates is None:
         return None
     checked = Checked(
@@ -88,44 +96,33 @@ def validate(sources: Sources, as_of: dt.date, problems: Problems) -> Checked | 
     return checked
 
 
-# Document → (the document, its record, references, warnings) for documents that
-# checked cleanly. The loader returns the very same document object for unchanged
-# text, so a preview rebuild does not check an unchanged catalog again.
-_CHECKED: dict[tuple[int, type], tuple[Any, Any, list[Reference], list[Problem]]] = {}
-_CHECKED_SIZE = 100_000  # documents; more than a catalog has, so a rebuild never misses
-
-
-_RECORDS: dict[type, Record] = {}
-
-
+@functools.cache
 def _record(cls: type) -> Record:
     """One Record per kind of document: making one reads the dataclass's fields."""
-    if cls not in _RECORDS:
-        _RECORDS[cls] = Record(cls)
-    return _RECORDS[cls]
+    return Record(cls)
 
 
-def _check(doc: Any, cls: type[T], problems: Problems, refs: list[Reference]) -> T | None:
+def _check(
+    doc: Any, cls: type[T], problems: Problems, refs: list[Reference], kept: CheckedDocuments
+) -> T | None:
     if doc is None:
         return None
-    remembered = _CHECKED.get((id(doc), cls))
-    if remembered is not None and remembered[0] is doc:
-        refs.extend(remembered[2])
-        problems.items.extend(remembered[3])
-        remembered_result: T = remembered[1]
+    remembered = kept.get(doc, cls)
+    if remembered is not None:
+        refs.extend(remembered[1])
+        problems.items.extend(remembered[2])
+        remembered_result: T = remembered[0]
         return remembered_result
     found, doc_refs = Problems(), list[Reference]()
     result: T | None
     try:
-        result = _record(cls).check(doc.data, (), Checker(doc, found, doc_refs))
+        result = _record(cast(type, cls)).check(doc.data, (), Checker(doc, found, doc_refs))
     except Invalid:
         result = None
     refs.extend(doc_refs)
     problems.extend(found)
     if result is not None and not found.errors:
-        if len(_CHECKED) >= _CHECKED_SIZE:
-            _CHECKED.pop(next(iter(_CHECKED)))
-        _CHECKED[(id(doc), cls)] = (doc, result, doc_refs, found.items)
+        kept.keep(doc, cls, result, doc_refs, found.items)
     return result
 
 

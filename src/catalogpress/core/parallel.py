@@ -3,10 +3,11 @@
 Python runs one thread of Python code at a time, so a 1,000-service catalog
 renders on one core unless it forks. Forked workers inherit the site model
 and the template environment as they are, so nothing but the results has to
-be pickled. This process works too, taking its share of the jobs as soon as
-its own other work (`meanwhile`) is done: its results need no pickling and its
-memory no copying, which on two cores saved about a tenth of a build over a pool of
-two workers and an idle parent. Small sites stay in one process, where forking
+be pickled. This process works too: `start_map` forks the workers and returns at
+once, so the caller can do other work while they run, then `results()` takes this
+process's share of the jobs. Its results need no pickling and its memory no
+copying, which on two cores saved about a tenth of a build over a pool of two
+workers and an idle parent. Small sites stay in one process, where forking
 would cost more than it saves; so do processes with other threads running (the
 preview's web server), because forking a process mid-way through another
 thread's work can leave a lock held forever in the child.
@@ -21,7 +22,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 MIN_ITEMS = 150  # below this, forking costs more than it saves
@@ -41,20 +42,15 @@ def worker_count() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def fork_map(
-    job: Callable[[int], T],
-    count: int,
-    meanwhile: Callable[[], object] | None = None,
-    min_items: int = MIN_ITEMS,
-) -> list[T]:
-    """[job(0), ..., job(count - 1)], shared with forked workers when that is worth it.
+def start_map(job: Callable[[int], T], count: int, min_items: int = MIN_ITEMS) -> StartedMap[T]:
+    """Start [job(0), ..., job(count - 1)] in forked workers, when that is worth it.
 
     `job` must return picklable results and report failures as values, not
-    exceptions, so that a mistake on one page does not hide the others.
-    `meanwhile`, if given, runs in this process first, while the workers start on
-    the jobs: work that does not feed the jobs. `min_items`: fewer jobs than this
-    run here, as forking would cost more than it saves (a caller with a few big
-    jobs lowers it).
+    exceptions, so that a mistake on one page does not hide the others. Until
+    `results()` is called, this process is free for work that does not feed the
+    jobs. `min_items`: fewer jobs than this run here, as forking would cost more
+    than it saves (a caller with a few big jobs lowers it). Use it in a `with`
+    block, so that workers are stopped if this process fails before collecting.
     """
     workers = worker_count()
     if (
@@ -63,49 +59,80 @@ def fork_map(
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        inline = [job(i) for i in range(count)]
-        if meanwhile is not None:
-            meanwhile()
-        return inline
-    # Interleaved, so that a run of heavy items (the rate sheets come together, after
-    # a thousand light service pages) is shared out rather than left to one process.
-    stride = min(count, workers * CHUNKS_PER_WORKER)
-    chunks = [range(start, count, stride) for start in range(stride)]
-    claimed = multiprocessing.get_context("fork").Value("i", 0)  # next unclaimed chunk
+        return StartedMap(job, count, 1)
+    return StartedMap(job, count, workers)
 
-    def claim_and_run() -> dict[int, list[Any]]:
+
+class StartedMap(Generic[T]):
+    """Jobs handed out to forked workers (or, with one worker, to this process alone)."""
+
+    def __init__(self, job: Callable[[int], T], count: int, workers: int) -> None:
+        self.job, self.count = job, count
+        self.children: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
+        self.frozen = False
+        if workers < 2:
+            self.chunks = [range(count)]
+            self.claimed = None
+            return
+        # Interleaved, so that a run of heavy items (the rate sheets come together, after
+        # a thousand light service pages) is shared out rather than left to one process.
+        stride = min(count, workers * CHUNKS_PER_WORKER)
+        self.chunks = [range(start, count, stride) for start in range(stride)]
+        self.claimed = multiprocessing.get_context("fork").Value("i", 0)  # next unclaimed
+        # Keep the collector out of what the workers inherit: a collection in a worker
+        # would touch every object of the site model, so the kernel would copy all of
+        # its memory into each worker (copy-on-write) and the work would take longer.
+        gc.freeze()
+        self.frozen = True
+        try:
+            for _ in range(min(workers - 1, len(self.chunks))):
+                self.children.append(_fork(self._claim_and_run))
+        except BaseException:
+            self.close()
+            raise
+
+    def _claim_and_run(self) -> dict[int, list[Any]]:
         done: dict[int, list[Any]] = {}
         while True:
-            with claimed.get_lock():
-                number = claimed.value
-                claimed.value = number + 1
-            if number >= len(chunks):
+            if self.claimed is None:
+                number = len(done)
+            else:
+                with self.claimed.get_lock():
+                    number = self.claimed.value
+                    self.claimed.value = number + 1
+            if number >= len(self.chunks):
                 return done
-            done[number] = [job(i) for i in chunks[number]]
+            done[number] = [self.job(i) for i in self.chunks[number]]
 
-    # Keep the collector out of what the workers inherit: a collection in a worker
-    # would touch every object of the site model, so the kernel would copy all of
-    # its memory into each worker (copy-on-write) and the work would take longer.
-    gc.freeze()
-    children: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
-    try:
-        for _ in range(min(workers - 1, len(chunks))):
-            children.append(_fork(claim_and_run))
-        if meanwhile is not None:
-            meanwhile()
-        parts = claim_and_run()
-        while children:
-            parts.update(_collect(*children.pop()))
-    finally:
-        gc.unfreeze()
-        for pid, pipe in children:  # only when this process failed or was interrupted
+    def results(self) -> list[T]:
+        """Every job's result, in order: this process takes its share, then waits."""
+        try:
+            parts = self._claim_and_run()
+            while self.children:
+                parts.update(_collect(*self.children.pop()))
+        finally:
+            self.close()
+        results: list[Any] = [None] * self.count
+        for number, part in parts.items():
+            for index, result in zip(self.chunks[number], part, strict=True):
+                results[index] = result
+        return results
+
+    def close(self) -> None:
+        """Stop workers not collected (when this process failed or was interrupted)."""
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+        while self.children:
+            pid, pipe = self.children.pop()
             os.close(pipe)
             _stop(pid)
-    results: list[Any] = [None] * count
-    for number, part in parts.items():
-        for index, result in zip(chunks[number], part, strict=True):
-            results[index] = result
-    return results
+
+    def __enter__(self) -> StartedMap[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _fork(work: Callable[[], dict[int, list[Any]]]) -> tuple[int, int]:

@@ -18,7 +18,6 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from catalogpress.core.parallel import fork_map
 from catalogpress.routes import LINK_SCHEMES
 
 ALLOWED_TAGS = {
@@ -199,11 +198,45 @@ class _CatalogMarkdown(Extension):
         md.treeprocessors.register(_Abbreviations(md, self.abbreviations), "abbreviations", 3)
 
 
-# (text, page path, top level, abbreviations) -> (html, broken links, the link
+# What one body was rendered from, and what came of it: (html, broken links, the link
 # lookups made while rendering); reused while every lookup still gives the same answer.
-_Rendered = tuple[str, list[str], dict[str, "str | None"]]
-_CACHE: dict[tuple[str, str, int, tuple[tuple[str, str], ...]], _Rendered] = {}
-_CACHE_SIZE = 100_000  # texts; more than a catalog has, so a rebuild never misses
+_Key = tuple[str, str, int, tuple[tuple[str, str], ...]]  # text, page path, top level, abbr.
+Rendered = tuple[str, list[str], dict[str, "str | None"]]
+Text = tuple[str, str, int]  # (markdown, page path, top level)
+
+
+class RenderedBodies:
+    """Markdown rendered in earlier builds of a session, one entry per page path, and
+    the converters that rendered it.
+
+    Each build replaces the whole set with its own bodies, so a body that is edited
+    or removed does not outlive that build.
+    """
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, tuple[_Key, Rendered]] = {}
+        self.converters: dict[tuple[int, tuple[tuple[str, str], ...]], markdown.Markdown] = {}
+
+    def converter(
+        self, top_level: int, abbreviations: tuple[tuple[str, str], ...]
+    ) -> markdown.Markdown:
+        """A Markdown instance set up for these options, reused: setting one up takes
+        as long as converting a short overview."""
+        key = (top_level, abbreviations)
+        if key not in self.converters:
+            if any(known != abbreviations for _, known in self.converters):
+                self.converters.clear()  # the glossary changed: those are no use now
+            self.converters[key] = markdown.Markdown(
+                extensions=[
+                    "tables",
+                    "sane_lists",
+                    "fenced_code",
+                    "toc",
+                    _CatalogMarkdown(top_level, dict(abbreviations)),
+                ],
+                output_format="html",
+            )
+        return self.converters[key]
 
 
 def render_markdown(
@@ -221,36 +254,61 @@ def render_markdown(
 
 
 def render_many(
-    texts: Sequence[tuple[str, str, int]],
+    texts: Sequence[Text],
     resolve: LinkResolver,
     abbreviations: Mapping[str, str] | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    kept: RenderedBodies | None = None,
 ) -> list[tuple[str, list[str]]]:
-    """render_markdown for each (text, page path, top level), in worker processes when
-    many texts changed since they were last rendered (a first build of a big catalog).
-    `meanwhile` runs in this process while they render (see workers.fork_map)."""
-    abbreviated = tuple(sorted((abbreviations or {}).items()))
-    keys = [(text, page_path, top_level, abbreviated) for text, page_path, top_level in texts]
-    found: list[_Rendered | None] = []
-    for key in keys:
-        cached = _CACHE.get(key)
-        found.append(
-            cached
-            if cached is not None and all(resolve(t) == r for t, r in cached[2].items())
-            else None
-        )
-    missing = [i for i, entry in enumerate(found) if entry is None]
-    fresh = fork_map(lambda n: _render(keys[missing[n]], resolve), len(missing), meanwhile)
-    for i, entry in zip(missing, fresh, strict=True):
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[keys[i]] = found[i] = entry
-    return [(entry[0], list(entry[1])) for entry in found if entry is not None]
+    """render_markdown for each (text, page path, top level), reusing `kept` bodies."""
+    jobs = MarkdownJobs(texts, resolve, abbreviations, kept or RenderedBodies())
+    return jobs.finish([jobs.render(n) for n in range(len(jobs))])
 
 
-def _render(
-    key: tuple[str, str, int, tuple[tuple[str, str], ...]], resolve: LinkResolver
-) -> _Rendered:
+class MarkdownJobs:
+    """The texts of one build that need rendering: those not kept from an earlier one.
+
+    `render(n)` renders the n-th and may run in a worker process; `finish` takes
+    every result, in order, and gives the bodies of all the texts.
+    """
+
+    def __init__(
+        self,
+        texts: Sequence[Text],
+        resolve: LinkResolver,
+        abbreviations: Mapping[str, str] | None,
+        kept: RenderedBodies,
+    ) -> None:
+        abbreviated = tuple(sorted((abbreviations or {}).items()))
+        self.keys: list[_Key] = [(text, path, top, abbreviated) for text, path, top in texts]
+        self.resolve, self.kept = resolve, kept
+        self.found: list[Rendered | None] = []
+        for key in self.keys:
+            entry = kept.bodies.get(key[1])
+            reusable = (
+                entry is not None
+                and entry[0] == key
+                and all(resolve(t) == r for t, r in entry[1][2].items())
+            )
+            self.found.append(entry[1] if entry is not None and reusable else None)
+        self.missing = [i for i, entry in enumerate(self.found) if entry is None]
+
+    def __len__(self) -> int:
+        return len(self.missing)
+
+    def render(self, n: int) -> Rendered:
+        return _render(self.keys[self.missing[n]], self.resolve, self.kept)
+
+    def finish(self, fresh: Sequence[Rendered]) -> list[tuple[str, list[str]]]:
+        for i, entry in zip(self.missing, fresh, strict=True):
+            self.found[i] = entry
+        done = [entry for entry in self.found if entry is not None]
+        self.kept.bodies = {
+            key[1]: (key, entry) for key, entry in zip(self.keys, done, strict=True)
+        }
+        return [(entry[0], list(entry[1])) for entry in done]
+
+
+def _render(key: _Key, resolve: LinkResolver, kept: RenderedBodies) -> Rendered:
     text, page_path, top_level, abbreviations = key
     lookups: dict[str, str | None] = {}
 
@@ -259,34 +317,11 @@ def _render(
         return lookups[target]
 
     broken: list[str] = []
-    md = _converter(top_level, abbreviations)
+    md = kept.converter(top_level, abbreviations)
     links = md.treeprocessors["catalog_links"]
     assert isinstance(links, _LinkRewriter)
     links.aim(recording, page_path, broken)
     return sanitize(md.reset().convert(text)), broken, lookups
-
-
-_CONVERTERS: dict[tuple[int, tuple[tuple[str, str], ...]], markdown.Markdown] = {}
-
-
-def _converter(top_level: int, abbreviations: tuple[tuple[str, str], ...]) -> markdown.Markdown:
-    """A Markdown instance set up for these options, reused: setting one up takes
-    as long as converting a short overview."""
-    key = (top_level, abbreviations)
-    if key not in _CONVERTERS:
-        if len(_CONVERTERS) > 50:
-            _CONVERTERS.clear()
-        _CONVERTERS[key] = markdown.Markdown(
-            extensions=[
-                "tables",
-                "sane_lists",
-                "fenced_code",
-                "toc",
-                _CatalogMarkdown(top_level, dict(abbreviations)),
-            ],
-            output_format="html",
-        )
-    return _CONVERTERS[key]
 
 
 # What browsers drop before they parse a URL (the WHATWG URL standard): C0 controls and

@@ -7,17 +7,19 @@ owner, rendered overview) and decides every page's address. Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from catalogpress.check.plain_language import glossary_acronyms
-from catalogpress.check.validate import Checked
+from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.core.errors import Problems
-from catalogpress.model.markdown import line_of, render_many
+from catalogpress.model.markdown import MarkdownJobs, Rendered, RenderedBodies, line_of
 from catalogpress.model.news import catalog_events
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
 from catalogpress.model.views import (
     AgencyView,
+    BodyReads,
     CategoryView,
     NoticeView,
     PageView,
@@ -42,37 +44,53 @@ from catalogpress.schema.records import (
 from catalogpress.schema.units import BUILTIN_UNITS
 
 
-def build_site(
-    checked: Checked,
-    images: set[str],
-    as_of: dt.date,
-    problems: Problems,
-    meanwhile: Callable[[], object] | None = None,
-) -> Site:
-    """The Site model; `meanwhile` runs while the markdown renders (see workers.fork_map)."""
-    catalog = checked.catalog
+@dataclass(frozen=True)
+class SiteBodies:
+    """A site's markdown bodies, to render before the rest of the site is modelled."""
+
+    docs: list[tuple[ContentDoc, str, int]]  # (document, page path, top heading level)
+    routes: RouteTable
+    jobs: MarkdownJobs  # the bodies not kept from an earlier build
+
+
+def site_bodies(
+    checked: Checked, images: set[str], kept: RenderedBodies | None = None
+) -> SiteBodies:
+    """Every markdown body of the site, as jobs for `build_site` (see MarkdownJobs)."""
     routes = site_routes(checked)
 
     def links(target: str) -> str | None:
         return routes.resolve(target, images)
 
     acronyms = glossary_acronyms(checked.glossary.meta.terms) if checked.glossary else {}
-
-    # Every body at once, so that a big catalog's markdown renders in parallel.
     docs = [(d, routes.path("sla", sid), 2) for sid, d in sorted(checked.slas.items())]
     docs += [(d, routes.path("page", slug), 2) for slug, d in sorted(checked.pages.items())]
     docs += [
         (checked.overviews[s.id], routes.path("service", s.id), 3)
-        for s in catalog.services
+        for s in checked.catalog.services
         if s.id in checked.overviews
     ]
     docs += [(checked.glossary, routes.path("glossary"), 2)] if checked.glossary else []
-    rendered = render_many(
-        [(d.file.body, path, top) for d, path, top in docs], links, acronyms, meanwhile
-    )
-    bodies: dict[str, str] = {}
-    for (doc, path, _), (body, broken) in zip(docs, rendered, strict=True):
-        bodies[path] = body
+    texts = [(d.file.body, path, top) for d, path, top in docs]
+    return SiteBodies(docs, routes, MarkdownJobs(texts, links, acronyms, kept or RenderedBodies()))
+
+
+def build_site(
+    checked: Checked,
+    as_of: dt.date,
+    problems: Problems,
+    bodies: SiteBodies,
+    rendered: Sequence[Rendered],
+) -> Site:
+    """The Site model, given the results of `bodies.jobs` (in order)."""
+    routes = bodies.routes
+    catalog = checked.catalog
+    reads = BodyReads()
+    html: dict[str, str] = {}
+    for (doc, path, _), (body, broken) in zip(
+        bodies.docs, bodies.jobs.finish(rendered), strict=True
+    ):
+        html[path] = body
         for target in broken:
             problems.add(
                 doc.file.path,
@@ -84,11 +102,13 @@ def build_site(
             )
 
     slas = {
-        sid: SlaView(sid, d.meta, bodies[routes.path("sla", sid)], routes.path("sla", sid))
+        sid: SlaView(sid, d.meta, html[routes.path("sla", sid)], routes.path("sla", sid), reads)
         for sid, d in sorted(checked.slas.items())
     }
     pages = {
-        slug: PageView(slug, d.meta, bodies[routes.path("page", slug)], routes.path("page", slug))
+        slug: PageView(
+            slug, d.meta, html[routes.path("page", slug)], routes.path("page", slug), reads
+        )
         for slug, d in sorted(checked.pages.items())
     }
     people = {p.id: p for p in catalog.people}
@@ -114,13 +134,14 @@ def build_site(
             owner=people[service.owner.contact],
             sla=slas[version.sla],
             overview=overview.meta if overview else None,
-            overview_body=bodies[path] if overview else "",
+            overview_body=html[path] if overview else "",
             rates=current_lines.get(service.id, ()),
             next_rates=next_lines.get(service.id, ()),
             status=status,
             related=tuple(by_id[r] for r in service.related),
             replacement=by_id.get(version.replaced_by or ""),
             path=path,
+            reads=reads,
         )
     categories = [
         CategoryView(
@@ -172,8 +193,9 @@ def build_site(
             [(sheet, notice_by_sheet.get(sheet.id)) for sheet, _, _ in periods],
         ),
         glossary=sorted(glossary.meta.terms, key=lambda t: t.term.lower()) if glossary else [],
-        glossary_body=bodies[routes.path("glossary")] if glossary else "",
+        glossary_body=html[routes.path("glossary")] if glossary else "",
         glossary_title=glossary.meta.title if glossary else "Glossary",
+        body_reads=reads,
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))),
         routes=routes,

@@ -6,6 +6,8 @@ Frozen dataclasses the templates read; built by model/site.py's `build_site`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -30,21 +32,31 @@ from catalogpress.schema.records import (
 
 LISTED_STATUSES = ("active", "retiring")
 
-# While a page renders, the markdown bodies its template reads, by body key. The
-# render stage's page cache uses it: a page that read no changed body is reused.
-_body_reads: dict[str, str] | None = None
 
+class BodyReads:
+    """Which markdown bodies the templates read while one page renders, by body key.
 
-def record_body_reads(reads: dict[str, str] | None) -> None:
-    """Start (with an empty dict) or stop (None) recording which bodies are read."""
-    global _body_reads
-    _body_reads = reads
+    One per Site, shared by its views. The render stage hands it a dict of its own
+    for each page (`recording`); its page cache uses what was read: a page that
+    read no changed body is reused.
+    """
 
+    def __init__(self) -> None:
+        self._into: dict[str, str] | None = None
 
-def _read(key: str, html: str) -> str:
-    if _body_reads is not None:
-        _body_reads[key] = html
-    return html
+    @contextmanager
+    def recording(self) -> Iterator[dict[str, str]]:
+        reads: dict[str, str] = {}
+        self._into = reads
+        try:
+            yield reads
+        finally:
+            self._into = None
+
+    def read(self, key: str, html: str) -> str:
+        if self._into is not None:
+            self._into[key] = html
+        return html
 
 
 @dataclass(frozen=True)
@@ -53,10 +65,11 @@ class SlaView:
     meta: SlaMeta
     body: str  # rendered markdown; templates read it as body_html
     path: str
+    reads: BodyReads = field(compare=False, repr=False)
 
     @property
     def body_html(self) -> str:
-        return _read(f"sla:{self.id}", self.body)
+        return self.reads.read(f"sla:{self.id}", self.body)
 
 
 class HistoryEntry(NamedTuple):
@@ -81,6 +94,7 @@ class ServiceView:
     replacement: Service | None
     status: str  # the version's status, but "retired" once a retire date has passed
     path: str
+    reads: BodyReads = field(compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -88,7 +102,7 @@ class ServiceView:
 
     @property
     def overview_html(self) -> str:
-        return _read(f"service:{self.service.id}", self.overview_body)
+        return self.reads.read(f"service:{self.service.id}", self.overview_body)
 
     @property
     def name(self) -> str:
@@ -149,10 +163,11 @@ class PageView:
     meta: PageMeta
     body: str  # rendered markdown; templates read it as body_html
     path: str
+    reads: BodyReads = field(compare=False, repr=False)
 
     @property
     def body_html(self) -> str:
-        return _read(f"page:{self.slug}", self.body)
+        return self.reads.read(f"page:{self.slug}", self.body)
 
 
 @dataclass(frozen=True)
@@ -221,13 +236,14 @@ class Site:
     glossary: list[Term]
     glossary_body: str  # rendered markdown; templates read it as glossary_html
     glossary_title: str
+    body_reads: BodyReads = field(compare=False, repr=False)
     featured: list[ServiceView] = field(default_factory=list)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
 
     @property
     def glossary_html(self) -> str:
-        return _read("glossary", self.glossary_body)
+        return self.body_reads.read("glossary", self.glossary_body)
 
     def bodies(self) -> dict[str, str]:
         """Every rendered markdown body by the key its reads are recorded under."""

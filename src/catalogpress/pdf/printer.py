@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import mimetypes
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.pdf.cache import PdfCache, cache_key
+from catalogpress.pdf.resources import Resources, local_fetcher
 from catalogpress.render.outputs import Output
 
 OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False, "optimize_images": False}
@@ -41,15 +39,6 @@ FONT_FALLBACK_ADVICE = (
     "`sudo apt install libharfbuzz-subset0`, on Fedora `sudo dnf install harfbuzz`, "
     "on macOS `brew install harfbuzz`"
 )
-
-
-@dataclass(frozen=True)
-class Resources:
-    """What the renderer may read. Plain data, so it can be sent to worker processes."""
-
-    base: str  # the site's base_url, ending in "/"
-    files: dict[str, str]  # site path ("pdf-assets/pdf.css") → file it is served from
-    roots: tuple[str, ...]  # folders whose files may be read through file: URLs
 
 
 @dataclass(frozen=True)
@@ -79,55 +68,6 @@ class PdfReport:
     cpu: list[float]  # CPU seconds of each printed document, for benchmarks
 
 
-class Refused(ValueError):
-    """Raised to WeasyPrint for an address it may not read; it then goes on without it."""
-
-
-def _within(path: Path, roots: Sequence[str]) -> bool:
-    return any(path == Path(root) or Path(root) in path.parents for root in roots)
-
-
-def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class LocalFetcher(URLFetcher):
-        def __init__(self, resources: Resources) -> None:
-            super().__init__(allowed_protocols=("data",))
-            self.resources = resources
-            self.read: list[str] = []
-            self.refused: list[str] = []
-
-        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-            if url.split(":", 1)[0].lower() == "data":
-                return super().fetch(url, headers)
-            path = self.local_file(url)
-            if path is None:
-                self.refused.append(url)
-                raise Refused(f"not a file of the theme or content/: {url}")
-            self.read.append(str(path))
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-
-        def local_file(self, url: str) -> Path | None:
-            res = self.resources
-            parts = urlsplit(url)
-            if url.startswith(res.base):
-                source = res.files.get(unquote(urlsplit(url[len(res.base) :]).path))
-                path = Path(source) if source else None
-            elif parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
-                from urllib.request import url2pathname  # slow to import; PDFs only
-
-                path = Path(url2pathname(parts.path))
-            else:
-                return None  # the network, or any other scheme
-            if path is None:
-                return None
-            resolved = path.resolve()
-            return resolved if resolved.is_file() and _within(resolved, res.roots) else None
-
-    return LocalFetcher
-
-
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -137,34 +77,44 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage().strip())
 
 
-_FONTS: dict[str, object] = {}  # one font configuration per worker process
+# The font configuration of a pool worker (see _worker_fonts). Module state, as a
+# worker process has nowhere else to keep it between the documents it prints; the
+# workers live for one print_all call, and the parent never uses this.
+_WORKER_FONTS: dict[str, object] = {}
 
 
 class PrintError(Exception):
     """WeasyPrint failed on a document; carries which one, as plain text that pickles."""
 
 
-def print_pdf(job: Job, resources: Resources) -> Printed:
-    """Lay out and print one document (runs in a worker process)."""
+def print_pdf(job: Job, resources: Resources, fonts: object = None) -> Printed:
+    """Lay out and print one document, with `fonts` (a WeasyPrint FontConfiguration;
+    in a pool worker, by default, the worker's own)."""
     try:
-        return _print(job, resources)
+        return _print(job, resources, fonts if fonts is not None else _worker_fonts())
     except Exception as exc:  # a crash in one document must name it, not end in a traceback
         raise PrintError(
             f"{job.path}: could not print this document: {type(exc).__name__}: {exc}"
         ) from None
 
 
-def _print(job: Job, resources: Resources) -> Printed:
-    from weasyprint import HTML
-    from weasyprint.logger import LOGGER
+def _worker_fonts() -> object:
+    """One font configuration per worker: making one for each document would load the
+    system's fonts again each time."""
     from weasyprint.text.fonts import FontConfiguration
 
+    return _WORKER_FONTS.setdefault("fonts", FontConfiguration())
+
+
+def _print(job: Job, resources: Resources, fonts: object) -> Printed:
+    from weasyprint import HTML
+    from weasyprint.logger import LOGGER
+
     started = time.process_time()
-    fetcher = _fetcher_class()(resources)
+    fetcher = local_fetcher(resources)
     collect = _Collect()
     LOGGER.addHandler(collect)
     try:
-        fonts = _FONTS.setdefault("fonts", FontConfiguration())
         document = HTML(string=job.html, base_url=resources.base, url_fetcher=fetcher).render(
             font_config=fonts, **OPTIONS
         )
@@ -251,7 +201,10 @@ def print_all(
 def _print_many(jobs: list[Job], resources: Resources, workers: int) -> Iterator[Printed]:
     workers = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
     if workers == 1:
-        yield from (print_pdf(job, resources) for job in jobs)
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()  # for this call's documents only
+        yield from (print_pdf(job, resources, fonts) for job in jobs)
         return
     with _pool(workers) as pool:
         yield from pool.map(print_pdf, jobs, [resources] * len(jobs))

@@ -1,8 +1,8 @@
 """Stage 4, render: the Site model through the theme's templates into file contents.
 
 Pure: returns every output as (site path, bytes) and writes nothing, so pages
-can be rendered in any order, in parallel or cached. Between builds in one
-process (the preview) a page is reused when the build's inputs other than
+can be rendered in any order, in parallel or cached. Between the builds of a
+session (the preview) a page is reused when the build's inputs other than
 markdown bodies are unchanged and every body its template read is unchanged:
 editing one overview re-renders only the pages that show it.
 """
@@ -21,16 +21,16 @@ from urllib.parse import urlsplit
 import jinja2
 
 from catalogpress.core.errors import Problem, SiteError
-from catalogpress.core.parallel import fork_map
 from catalogpress.model.maintenance import EventView
 from catalogpress.model.markdown import relative_url
-from catalogpress.model.views import Site, record_body_reads
+from catalogpress.model.views import BodyReads, Site
 from catalogpress.render import decision_pages as extras
 from catalogpress.render.outputs import Output, PageSpec
 from catalogpress.render.rate_csv import rates_csv
 from catalogpress.routes import file_path
 
 SITEMAP = file_path("sitemap")
+FEED = file_path("feed")
 
 # The template that lays out each kind of page of the route table.
 TEMPLATES = {
@@ -119,101 +119,113 @@ class _Reused:
     data: Any
 
 
-class _Memo:
-    """Outputs of the previous render in this process, and the inputs they came from."""
+class RenderedPages:
+    """The outputs of a session's previous render, by output path, and the inputs
+    they came from. Each render replaces them with its own."""
 
-    inputs: object = None
-    outputs: dict[str, _Reused] = {}
+    def __init__(self) -> None:
+        self.inputs: object = None
+        self.outputs: dict[str, _Reused] = {}
+
+    def clear(self) -> None:
+        self.inputs, self.outputs = None, {}
+
+    def __len__(self) -> int:
+        return len(self.outputs)
 
 
-def render_site(
-    site: Site,
-    env: jinja2.Environment,
-    documents: Mapping[str, Sequence[Any]] | None = None,
-    inputs: object = None,
-) -> list[Output]:
-    """Every page and data file; `documents` lists the PDFs each page offers, by its path.
+class PageJobs:
+    """One render of the site: the pages to render again, as jobs, and the data files.
 
-    `inputs` identifies everything the site was made from except markdown bodies
-    (see pipeline.py); given, unchanged outputs of the previous call are reused.
+    `documents` lists the PDFs each page offers, by its path. `inputs` identifies
+    everything the site was made from except markdown bodies (see app/build.py);
+    given, outputs in `kept` from the previous render are reused when unchanged.
+    `render(n)` renders the n-th page to make and may run in a worker process;
+    `finish` takes every result, in order, and gives all the outputs.
     """
-    if inputs is None or inputs != _Memo.inputs:
-        _Memo.outputs = {}
-    _Memo.inputs = inputs
-    reuse = _Reuse(site.bodies() if inputs is not None else None)
-    specs = page_specs(site)
-    paths = [spec.path + spec.filename for spec in specs]
-    offered = [tuple((documents or {}).get(path, ())) for path in paths]
-    pages = [reuse.reused(path, offers) for path, offers in zip(paths, offered, strict=True)]
-    missing = [i for i, page in enumerate(pages) if page is None]
 
-    def render_missing(n: int) -> tuple[bytes | Problem, list[str]]:
-        i = missing[n]
-        reads: dict[str, str] = {}
-        record_body_reads(reads)
+    def __init__(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        documents: Mapping[str, Sequence[Any]] | None,
+        inputs: object,
+        kept: RenderedPages | None,
+    ) -> None:
+        self.site, self.env = site, env
+        self.kept = kept if kept is not None else RenderedPages()
+        if inputs is None or inputs != self.kept.inputs:
+            self.kept.outputs = {}
+        self.kept.inputs = inputs
+        bodies = site.bodies() if inputs is not None else None
+        self.reuse = _Reuse(bodies, self.kept.outputs, site.body_reads)
+        self.specs = page_specs(site)
+        self.paths = [spec.path + spec.filename for spec in self.specs]
+        self.offered = [tuple((documents or {}).get(path, ())) for path in self.paths]
+        self.pages = [
+            self.reuse.reused(path, offers)
+            for path, offers in zip(self.paths, self.offered, strict=True)
+        ]
+        self.missing = [i for i, page in enumerate(self.pages) if page is None]
+        self.problems: list[Problem] = []
+
+    def __len__(self) -> int:
+        return len(self.missing)
+
+    def render(self, n: int) -> tuple[bytes | Problem, list[str]]:
+        i = self.missing[n]
         try:
-            return render_page(site, env, specs[i], offered[i]), sorted(reads)
+            with self.site.body_reads.recording() as reads:
+                page = render_page(self.site, self.env, self.specs[i], self.offered[i])
+            return page, sorted(reads)
         except jinja2.TemplateError as exc:
-            return template_problem(exc, specs[i].template, paths[i]), []
-        finally:
-            record_body_reads(None)
+            return template_problem(exc, self.specs[i].template, self.paths[i]), []
 
-    problems: list[Problem] = []
-    data_files: list[Output] = []
-
-    def make_data_files() -> None:  # while the pages render
-        data_files.extend(
+    def data_files(self) -> list[Output]:
+        """The rate sheets as CSV, the sitemap, the open data and the feed."""
+        site, reuse = self.site, self.reuse
+        files = [
             Output(s.csv_path, reuse(s.csv_path, (), functools.partial(rates_csv, s.sheet, site)))
             for s in site.sheets
-        )
-        data_files.append(Output(SITEMAP, reuse(SITEMAP, (), lambda: sitemap(site))))
-        data_files.extend(reuse("extras", (), lambda: extras.extra_outputs(site)))
+        ]
+        files.append(Output(SITEMAP, reuse(SITEMAP, (), lambda: sitemap(site))))
+        files.extend(reuse("extras", (), lambda: extras.extra_outputs(site)))
         try:
-            data_files.append(
-                Output(
-                    "feed.xml",
-                    reuse(
-                        "feed.xml",
-                        (),
-                        lambda: (
-                            env.get_template("feed.xml")
-                            .render(
-                                site=site,
-                                url=lambda path: absolute(site, path),
-                                url_for=lambda kind, key="": absolute(
-                                    site, site.routes.target(kind, key)
-                                ),
-                            )
-                            .encode("utf-8")
-                        ),
-                    ),
-                )
-            )
+            feed = self.env.get_template("feed.xml")
+            files.append(Output(FEED, reuse(FEED, (), lambda: _feed(feed, site))))
         except jinja2.TemplateError as exc:
-            problems.append(template_problem(exc, "feed.xml", "feed.xml"))
+            self.problems.append(template_problem(exc, FEED, FEED))
+        return files
 
-    rendered = fork_map(render_missing, len(missing), make_data_files)
-    for i, (result, read) in zip(missing, rendered, strict=True):
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            pages[i] = reuse.keep(paths[i], offered[i], read, result)
-    if problems:
-        raise SiteError(sorted(set(problems)))
-    _Memo.outputs = reuse.kept
-    return [Output(path, page) for path, page in zip(paths, pages, strict=True)] + data_files
+    def finish(
+        self, rendered: Sequence[tuple[bytes | Problem, list[str]]], data_files: list[Output]
+    ) -> list[Output]:
+        for i, (result, read) in zip(self.missing, rendered, strict=True):
+            if isinstance(result, Problem):
+                self.problems.append(result)
+            else:
+                self.pages[i] = self.reuse.keep(self.paths[i], self.offered[i], read, result)
+        if self.problems:
+            raise SiteError(sorted(set(self.problems)))
+        self.kept.outputs = self.reuse.kept
+        pages = zip(self.paths, self.pages, strict=True)
+        return [Output(path, page) for path, page in pages] + data_files
 
 
 class _Reuse:
     """Gives the previous output for a name when nothing it depended on changed."""
 
-    def __init__(self, bodies: dict[str, str] | None) -> None:
+    def __init__(
+        self, bodies: dict[str, str] | None, previous: dict[str, _Reused], reads: BodyReads
+    ) -> None:
         self.bodies = bodies  # None: no reuse
+        self.previous = previous
         self.kept: dict[str, _Reused] = {}
+        self.reads = reads  # the site's
 
     def reused(self, name: str, offered: object) -> Any:
         """The previous output, or None when it must be made again."""
-        last = _Memo.outputs.get(name)
+        last = self.previous.get(name)
         if (
             self.bodies is None
             or last is None
@@ -234,12 +246,8 @@ class _Reuse:
         found = self.reused(name, offered)
         if found is not None:
             return found
-        reads: dict[str, str] = {}
-        record_body_reads(reads)
-        try:
+        with self.reads.recording() as reads:
             data = make()
-        finally:
-            record_body_reads(None)
         return self.keep(name, offered, list(reads), data)
 
 
@@ -287,6 +295,15 @@ def template_problem(exc: jinja2.TemplateError, template: str, making: str) -> P
 def absolute(site: Site, path: str) -> str:
     """The full web address of a site path, for files read outside the site (feeds)."""
     return site.settings.base_url.rstrip("/") + "/" + path
+
+
+def _feed(template: jinja2.Template, site: Site) -> bytes:
+    """The Atom feed: read by feed readers, so every address in it is absolute."""
+    return template.render(
+        site=site,
+        url=lambda path: absolute(site, path),
+        url_for=lambda kind, key="": absolute_for(site, kind, key),
+    ).encode("utf-8")
 
 
 def absolute_for(site: Site, kind: str, key: str = "") -> str:

@@ -56,23 +56,34 @@ def theme_dirs(root: Path, name: str) -> list[Path]:
     return unique
 
 
-_ENVIRONMENTS: dict[tuple[tuple[str, ...], bytes], jinja2.Environment] = {}
-
-
-def make_environment(dirs: list[Path]) -> jinja2.Environment:
-    """The environment for these theme folders, reused while their templates stay put.
+class Environments:
+    """The template environment of each set of theme folders, kept between the builds
+    of a session while their templates stay put (one per set of folders).
 
     Reusing it keeps compiled templates between preview rebuilds. Any change to the
     templates (an edit, a file added or removed) gives a fresh environment, so Jinja
     need not check every template file's time each time a page includes it
     (a thousand pages include one several thousand times).
     """
-    key = (tuple(str(d) for d in dirs), templates_digest(dirs))
-    if key not in _ENVIRONMENTS:
-        if len(_ENVIRONMENTS) > 20:
-            _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = _new_environment(dirs)
-    return _ENVIRONMENTS[key]
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, ...], tuple[bytes, jinja2.Environment]] = {}
+
+    def get(self, dirs: list[Path], digest: bytes) -> jinja2.Environment:
+        """The environment for `dirs`, whose templates have the digest `digest`."""
+        key = tuple(str(d) for d in dirs)
+        kept = self._kept.get(key)
+        if kept is None or kept[0] != digest:
+            kept = self._kept[key] = (digest, _new_environment(dirs))
+        return kept[1]
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def make_environment(dirs: list[Path], kept: Environments | None = None) -> jinja2.Environment:
+    """The environment for these theme folders, from `kept` while their templates stay put."""
+    return (kept if kept is not None else Environments()).get(dirs, templates_digest(dirs))
 
 
 def compile_ahead(env: jinja2.Environment, pdf: bool) -> None:

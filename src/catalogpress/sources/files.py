@@ -8,21 +8,21 @@ reports files that cannot be read at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogpress.core.characters import deceptive_message, first_deceptive_entity
 from catalogpress.core.errors import Problems
 from catalogpress.core.ids import is_id
-from catalogpress.core.parallel import fork_map
+from catalogpress.sources.cache import ParsedSources
+from catalogpress.sources.images import FOLDER as IMAGES
+from catalogpress.sources.images import UNEXPECTED_FILE, is_inside, scan_images
 from catalogpress.sources.markdown_limits import cost_problem
 from catalogpress.sources.text import decode_source
-from catalogpress.sources.yamlfile import Doc, load_yaml, loaded_before, remember
+from catalogpress.sources.yamlfile import Doc, load_yaml
 
 CONTENT_KINDS = ("services", "slas", "pages")
-BIG_FILE = 500_000  # characters: a catalog.yaml this big parses in a worker process
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+BIG_FILE = 500_000  # characters: a catalog.yaml this big is worth parsing in a worker process
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
@@ -47,40 +47,62 @@ class Sources:
     images: dict[str, Path] = field(default_factory=dict)  # "images/x.png" -> file
 
 
-def load_sources(root: Path, problems: Problems) -> Sources:
+@dataclass(frozen=True)
+class CatalogText:
+    """catalog.yaml, read but not parsed: the one source big enough to parse apart."""
+
+    text: str | None  # None: missing or unreadable (a problem says why)
+    parsed_before: Doc | None  # parsed from this very text in an earlier build
+
+    @property
+    def worth_a_worker(self) -> bool:
+        """Whether parsing it takes long enough to pay for a worker process."""
+        return self.parsed_before is None and self.text is not None and len(self.text) >= BIG_FILE
+
+
+def read_catalog(root: Path, problems: Problems, cache: ParsedSources) -> CatalogText:
+    text = _read_yaml_text(root.resolve(), "catalog.yaml", problems)
+    return CatalogText(text, cache.get("catalog.yaml", text) if text is not None else None)
+
+
+def parse_catalog(catalog: CatalogText) -> tuple[Doc | None, Problems]:
+    """The catalog document and the problems found in it; may run in a worker process,
+    so it keeps nothing (`with_catalog` does)."""
+    found = Problems()
+    if catalog.parsed_before is not None or catalog.text is None:
+        return catalog.parsed_before, found
+    return _parse_yaml_file(catalog.text, "catalog.yaml", found, None), found
+
+
+def load_all_but_catalog(root: Path, cache: ParsedSources) -> tuple[Sources, Problems]:
+    """rates.yaml and content/, and the problems found in them."""
     root = root.resolve()
-    sources = Sources(root, None, None)
-    later = Problems()  # reported after catalog.yaml's, as if loaded one after the other
+    sources, problems = Sources(root, None, None), Problems()
+    sources.rates = _load_yaml_file(root, "rates.yaml", problems, cache)
+    _load_content(root, sources, problems, cache)
+    return sources, problems
 
-    def load_the_rest() -> None:
-        sources.rates = _load_yaml_file(root, "rates.yaml", later)
-        _load_content(root, sources, later)
 
-    sources.catalog = _load_catalog(root, problems, load_the_rest)
-    problems.extend(later)
+def with_catalog(
+    sources: Sources,
+    later: Problems,
+    catalog: CatalogText,
+    parsed: tuple[Doc | None, Problems],
+    problems: Problems,
+    cache: ParsedSources,
+) -> Sources:
+    """`sources` completed with the parsed catalog; the problems of catalog.yaml come first."""
+    doc, found = parsed
+    sources.catalog = doc
+    problems.extend(found)
+    problems.extend(later)  # as if loaded after catalog.yaml
+    if doc is not None and catalog.text is not None and not found.items:
+        cache.keep(doc, catalog.text)  # parsed in a worker: as if parsed here
+    cache.keep_only(["catalog.yaml", "rates.yaml", *(md.path for md in sources.markdown)])
     return sources
 
 
-def _load_catalog(root: Path, problems: Problems, meanwhile: Callable[[], None]) -> Doc | None:
-    """catalog.yaml, running `meanwhile` alongside: a big catalog not loaded before in
-    this process is parsed in a worker process while the other sources load here."""
-    text = _read_yaml_text(root, "catalog.yaml", problems)
-    if text is None or len(text) < BIG_FILE or loaded_before(text, "catalog.yaml"):
-        meanwhile()
-        return _parse_yaml_file(text, "catalog.yaml", problems) if text is not None else None
-
-    def parse(_: int) -> tuple[Doc | None, Problems]:
-        found = Problems()
-        return _parse_yaml_file(text, "catalog.yaml", found), found
-
-    [(doc, found)] = fork_map(parse, 1, meanwhile, min_items=1)
-    problems.extend(found)
-    if doc is not None and not found.items:
-        remember(doc, text)  # as if parsed here, so that a rebuild reuses it
-    return doc
-
-
-def _load_content(root: Path, sources: Sources, problems: Problems) -> None:
+def _load_content(root: Path, sources: Sources, problems: Problems, cache: ParsedSources) -> None:
     content = root / "content"
     if not content.is_dir():
         problems.add(
@@ -90,9 +112,12 @@ def _load_content(root: Path, sources: Sources, problems: Problems) -> None:
             "the content folder is missing (expected content/ with services/, slas/ and pages/)",
         )
         return
+    sources.images = scan_images(root, problems)
     for path in sorted(content.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if path.is_symlink() and not _inside(path, root):
+        if path.relative_to(content).parts[0] == IMAGES:
+            continue  # see images.py
+        if path.is_symlink() and not is_inside(path, root):
             problems.add(
                 rel,
                 0,
@@ -102,20 +127,12 @@ def _load_content(root: Path, sources: Sources, problems: Problems) -> None:
             continue
         if path.is_dir():
             continue
-        _load_content_file(root, path, rel, sources, problems)
+        _load_content_file(root, path, rel, sources, problems, cache)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _load_yaml_file(root: Path, name: str, problems: Problems) -> Doc | None:
+def _load_yaml_file(root: Path, name: str, problems: Problems, cache: ParsedSources) -> Doc | None:
     text = _read_yaml_text(root, name, problems)
-    return _parse_yaml_file(text, name, problems) if text is not None else None
+    return _parse_yaml_file(text, name, problems, cache) if text is not None else None
 
 
 def _read_yaml_text(root: Path, name: str, problems: Problems) -> str | None:
@@ -123,14 +140,16 @@ def _read_yaml_text(root: Path, name: str, problems: Problems) -> str | None:
     if not path.is_file():
         problems.add(name, 0, "", f"{name} is missing (expected it in {root})")
         return None
-    if not _inside(path, root):
+    if not is_inside(path, root):
         problems.add(name, 0, "", "this file links outside the project")
         return None
     return decode_source(path.read_bytes(), name, problems)
 
 
-def _parse_yaml_file(text: str, name: str, problems: Problems) -> Doc | None:
-    doc = load_yaml(text, name, problems)
+def _parse_yaml_file(
+    text: str, name: str, problems: Problems, cache: ParsedSources | None
+) -> Doc | None:
+    doc = _load_yaml(text, name, problems, cache)
     if doc is not None and doc.data is None:
         problems.add(
             name, 1, "", f"{name} is empty (expected 'name: value' lines; see docs/formats.md)"
@@ -139,25 +158,29 @@ def _parse_yaml_file(text: str, name: str, problems: Problems) -> Doc | None:
     return doc
 
 
+def _load_yaml(
+    text: str, file: str, problems: Problems, cache: ParsedSources | None, first_line: int = 1
+) -> Doc | None:
+    """load_yaml, reusing the document kept for this very text; keeps clean ones."""
+    if cache is not None and (kept := cache.get(file, text, first_line)) is not None:
+        return kept
+    found = Problems()
+    doc = load_yaml(text, file, found, first_line)
+    problems.extend(found)
+    if cache is not None and doc is not None and not found.items:
+        cache.keep(doc, text, first_line)
+    return doc
+
+
 def _load_content_file(
-    root: Path, path: Path, rel: str, sources: Sources, problems: Problems
+    root: Path, path: Path, rel: str, sources: Sources, problems: Problems, cache: ParsedSources
 ) -> None:
     parts = path.relative_to(root / "content").parts
     if path.name.startswith("."):
         return  # editor swap files and the like
-    if parts[0] == "images" and path.suffix.lower() in IMAGE_SUFFIXES:
-        sources.images["/".join(parts)] = path
-        return
     kind = parts[0] if len(parts) == 2 else ("glossary" if parts == ("glossary.md",) else "")
     if path.suffix != ".md" or (kind not in CONTENT_KINDS and kind != "glossary"):
-        problems.add(
-            rel,
-            0,
-            "",
-            "unexpected file (expected content/glossary.md, "
-            "content/{services,slas,pages}/<id>.md or images in content/images/)",
-            warning=True,
-        )
+        problems.add(rel, 0, "", UNEXPECTED_FILE, warning=True)
         return
     slug = path.stem
     if kind != "glossary" and (not is_id(slug)):
@@ -183,7 +206,7 @@ def _load_content_file(
             "'---' line, YAML fields, and another '---' line)",
         )
         return
-    meta = load_yaml(match.group(1), rel, problems, first_line=2)
+    meta = _load_yaml(match.group(1), rel, problems, cache, first_line=2)
     if meta is None:
         return
     if meta.data is None:

@@ -159,19 +159,12 @@ class Doc:
         return self.raw.get(path)
 
 
-_CACHE: dict[tuple[str, int, str], Doc] = {}
-_CACHE_SIZE = 100_000  # documents, more than a catalog has: the preview reparses only changed files
-
-
 def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> Doc | None:
     """Parse YAML text; on any mistake add a problem and return None.
 
-    Documents that load cleanly are remembered by their exact text, so a rebuild
-    that changes one file does not parse the others again (PyYAML is slow).
-    Callers must treat the returned document as read-only.
+    The loader keeps what this returns between builds (sources/cache.py), so
+    callers must treat the returned document as read-only.
     """
-    if (cached := loaded_before(text, file, first_line)) is not None:
-        return cached
     # Parsing allocates hundreds of thousands of nodes and values but no cycles,
     # so the cyclic collector would only rescan them (half of a big file's load
     # time); refcounting still frees everything. Re-enabled only by whoever
@@ -180,24 +173,10 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
     if collecting:
         gc.disable()
     try:
-        doc = _parse_yaml(text, file, problems, first_line)
+        return _parse_yaml(text, file, problems, first_line)
     finally:
         if collecting:
             gc.enable()
-    return remember(doc, text, first_line) if doc is not None else None
-
-
-def loaded_before(text: str, file: str, first_line: int = 1) -> Doc | None:
-    """The document load_yaml made from this very text, if it still has it."""
-    return _CACHE.get((file, first_line, text))
-
-
-def remember(doc: Doc, text: str, first_line: int = 1) -> Doc:
-    """Keep `doc`, loaded cleanly from `text` (here or in a worker), for load_yaml."""
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[(doc.file, first_line, text)] = doc
-    return doc
 
 
 def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Doc | None:

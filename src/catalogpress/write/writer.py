@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -126,37 +127,69 @@ def os_problem(exc: OSError, near: Path) -> Problem:
     return Problem(str(exc.filename or near), 0, "", f"cannot write here: {reason}")
 
 
-# Output folder -> site path -> the bytes sync_site last wrote (or found) there, so a
-# rebuild compares in memory instead of reading every file back. A page the render
-# stage reused comes back as that very object and needs no comparison at all.
-_WRITTEN: dict[Path, dict[str, bytes]] = {}
+class WrittenFiles:
+    """A digest of what sync_site last wrote (or found) in each output folder, by site
+    path, so a rebuild compares in memory instead of reading every file back.
+
+    Digests rather than the bytes: holding the last site's bytes would keep a second
+    copy of the site alive while a rebuild makes the next one. The bytes object of
+    each page is kept too, but only until `forget_pages` (the render cache holds the
+    very same objects until then, so this costs no memory): a page the render stage
+    reused comes back as that object and needs neither hashing nor comparing.
+    """
+
+    def __init__(self) -> None:
+        # folder -> site path -> (digest, the bytes written, while the render cache has them)
+        self.folders: dict[Path, dict[str, tuple[bytes, bytes | None]]] = {}
+        self.holding_pages = False  # whether any bytes are kept (forget_pages is then work)
+
+    def forget_pages(self) -> None:
+        """Keep only the digests: the pages' bytes are no longer the render cache's."""
+        if not self.holding_pages:
+            return
+        self.holding_pages = False
+        for files in self.folders.values():
+            for site_path, (digest, _) in files.items():
+                files[site_path] = (digest, None)
+
+    def __len__(self) -> int:
+        return sum(len(files) for files in self.folders.values())
 
 
-def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> SyncReport:
+def sync_site(
+    outputs: Iterable[Output],
+    copies: dict[str, Path],
+    output: Path,
+    memory: WrittenFiles | None = None,
+) -> SyncReport:
     """Update `output` in place, writing only files whose bytes changed (the preview).
 
     Each file is replaced atomically (written beside it, then renamed), and files
     the site no longer has are removed. The caller keeps readers out while this
-    runs if they must never see a mix of old and new files.
+    runs if they must never see a mix of old and new files. `memory`: what earlier
+    calls wrote, kept by the caller between them.
     """
+    memory = memory if memory is not None else WrittenFiles()
     output = output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     if not (output / MARKER).exists():
         (output / MARKER).write_text("Made by catalogpress; safe to delete.\n")
-    first_sync = output not in _WRITTEN
-    written = _WRITTEN.setdefault(output, {})
+    first_sync = output not in memory.folders
+    written = memory.folders.setdefault(output, {})
     wanted: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
     wanted.update(copies)
     report = SyncReport(total=len(wanted))
     for site_path, content in sorted(wanted.items()):
         target = output.joinpath(*safe_relative(site_path).parts)
         known = written.get(site_path)
-        if known is content and target.is_file():
+        if known is not None and known[1] is content and target.is_file():
             continue
         data = content.read_bytes() if isinstance(content, Path) else content
-        if _sync_file(target, data, known):
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if _sync_file(target, data, digest, known[0] if known else None):
             report.written.append(site_path)
-        written[site_path] = data
+        written[site_path] = (digest, None if isinstance(content, Path) else data)
+        memory.holding_pages = memory.holding_pages or not isinstance(content, Path)
     if first_sync:  # files from before this process: look at everything once
         keep = {output.joinpath(*PurePosixPath(p).parts) for p in wanted} | {output / MARKER}
         stale = [p for p in output.rglob("*") if p.is_file() and p not in keep]
@@ -172,10 +205,10 @@ def sync_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) 
     return report
 
 
-def _sync_file(target: Path, data: bytes, known: bytes | None) -> bool:
-    """Make `target` hold `data`, atomically; False when it already did. `known`:
-    what this process last wrote there, if anything."""
-    if known == data and target.is_file():
+def _sync_file(target: Path, data: bytes, digest: bytes, known: bytes | None) -> bool:
+    """Make `target` hold `data` (whose digest is `digest`), atomically; False when it
+    already did. `known`: the digest of what this session last wrote there, if anything."""
+    if known == digest and target.is_file():
         return False
     try:
         if known is None and target.is_file() and target.read_bytes() == data:

@@ -1,0 +1,59 @@
+"""The content images: the one scan of content/images/ that decides what is published.
+
+The model links to these files and the writer copies exactly these, so a file the
+site cannot link to (a stray .psd, an editor's backup) is never published either.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catalogpress.core.errors import Problems
+
+FOLDER = "images"  # under content/; also the site folder they are published in
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, is inside the folder `root`."""
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def scan_images(root: Path, problems: Problems) -> dict[str, Path]:
+    """Every image in content/images/ by its site path ("images/x.png").
+
+    Files that are not images are left out with a warning; links that point
+    outside the project are refused with an error.
+    """
+    root = root.resolve()
+    folder = root / "content" / FOLDER
+    images: dict[str, Path] = {}
+    if not folder.is_dir():
+        return images
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink() and not is_inside(path, root):
+            problems.add(
+                rel,
+                0,
+                "",
+                "this link points outside the project; copy the file into the project instead",
+            )
+            continue
+        if path.is_dir() or path.name.startswith("."):  # dot files: editor swap files and such
+            continue
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.add(rel, 0, "", UNEXPECTED_FILE, warning=True)
+            continue
+        images[f"{FOLDER}/{path.relative_to(folder).as_posix()}"] = path
+    return images
+
+
+UNEXPECTED_FILE = (
+    "unexpected file (expected content/glossary.md, "
+    "content/{services,slas,pages}/<id>.md or images in content/images/)"
+)
