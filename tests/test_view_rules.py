@@ -15,6 +15,7 @@ from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.model.views import (
     AgencyView,
+    BodyReads,
     CategoryView,
     HistoryEntry,
     NoticeView,
@@ -101,6 +102,7 @@ def view(
         replacement=None,
         status="active",
         path="services/email/",
+        reads=BodyReads(),
     )
 
 
@@ -139,6 +141,7 @@ def site(**fields: Any) -> Site:
         "glossary": [],
         "glossary_body": "",
         "glossary_title": "Glossary",
+        "body_reads": BodyReads(),
     }
     return Site(**{**values, **fields})
 
@@ -272,8 +275,10 @@ def test_offered_categories_leave_out_those_without_listed_services() -> None:
 
 
 def test_summarised_pages_are_the_pages_with_a_summary() -> None:
-    about = PageView("about", PageMeta(title="About", summary="Who we are."), "", "about/")
-    terms = PageView("terms", PageMeta(title="Terms"), "", "terms/")
+    about = PageView(
+        "about", PageMeta(title="About", summary="Who we are."), "", "about/", BodyReads()
+    )
+    terms = PageView("terms", PageMeta(title="Terms"), "", "terms/", BodyReads())
     assert site(pages={"about": about, "terms": terms}).summarised_pages == [about]
 
 
