@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from catalogpress.app.build import build
 from catalogpress.app.session import BuildSession
+from catalogpress.core.errors import SiteError
 
 from .conftest import MINIMAL_AS_OF, Scratch
 
@@ -57,15 +60,23 @@ def test_a_removed_source_leaves_the_session(scratch: Scratch, tmp_path: Path) -
     assert after["pages"] < before["pages"] and after["written"] < before["written"]
 
 
-def test_only_the_images_the_loader_accepts_are_published(scratch: Scratch, tmp_path: Path) -> None:
-    scratch.write("content/images/notes.txt", "not an image")
+def test_only_real_images_are_published(scratch: Scratch, tmp_path: Path) -> None:
+    """A file in content/images/ that is not a real image is an error naming it (an .svg
+    or .html there would run script on the site); editors' dot files are ignored."""
     scratch.write("content/images/.draft.png", "an editor's scratch file")
     out = tmp_path / "site"
-    report = build(scratch.root, out, MINIMAL_AS_OF, pdf=False, search=False)
+    build(scratch.root, out, MINIMAL_AS_OF, pdf=False, search=False)
     assert (out / "images" / "server.png").is_file()
-    assert not (out / "images" / "notes.txt").exists()
     assert not (out / "images" / ".draft.png").exists()
-    assert any(
-        w.file == "content/images/notes.txt" and "unexpected file" in w.message
-        for w in report.warnings
-    )
+    for name in ("notes.txt", "logo.svg", "page.html", "fake.png"):
+        scratch.write(f"content/images/{name}", "<svg onload=alert(1)></svg>")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    with pytest.raises(SiteError) as caught:
+        build(scratch.root, out, MINIMAL_AS_OF, pdf=False, search=False)
+    named = {p.file: p.message for p in caught.value.problems}
+    assert set(named) == {
+        f"content/images/{n}" for n in ("notes.txt", "logo.svg", "page.html", "fake.png")
+    }
+    assert named["content/images/fake.png"].startswith("this file is not a PNG image")
+    assert named["content/images/logo.svg"].startswith("only images can be published")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before

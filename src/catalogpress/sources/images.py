@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalogpress.core.errors import Problems
+from catalogpress.sources.image_check import image_problem
 
 FOLDER = "images"  # under content/; also the site folder they are published in
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -26,8 +26,8 @@ def is_inside(path: Path, root: Path) -> bool:
 def scan_images(root: Path, problems: Problems) -> dict[str, Path]:
     """Every image in content/images/ by its site path ("images/x.png").
 
-    Files that are not images are left out with a warning; links that point
-    outside the project are refused with an error.
+    A file that is not a real image of a sensible size (see image_check.py), and a
+    link that points outside the project, is an error naming the file.
     """
     root = root.resolve()
     folder = root / "content" / FOLDER
@@ -46,8 +46,9 @@ def scan_images(root: Path, problems: Problems) -> dict[str, Path]:
             continue
         if path.is_dir() or path.name.startswith("."):  # dot files: editor swap files and such
             continue
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.add(rel, 0, "", UNEXPECTED_FILE, warning=True)
+        wrong = image_problem(path)
+        if wrong is not None:  # never published: an .svg or .html here would run script
+            problems.add(rel, 0, "", wrong)
             continue
         images[f"{FOLDER}/{path.relative_to(folder).as_posix()}"] = path
     return images
