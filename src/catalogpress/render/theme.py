@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import stat
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 BUILTIN_NAME = "default"
 
@@ -167,6 +169,8 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         number=format_number,
         order_channel=order_channel,
         columns=split_columns,
+        unbroken=unbroken,
+        breakable=breakable,
     )
     return env
 
@@ -287,3 +291,18 @@ def split_columns(items: Sequence[T], count: int) -> list[list[T]]:
     """Items in `count` columns read top to bottom, the first columns the longer ones."""
     size = -(-len(items) // count)  # rounded up
     return [list(items[i * size : (i + 1) * size]) for i in range(count)]
+
+
+def unbroken(text: str) -> Markup:
+    """A phone number or amount kept on one line: "555-0141" never splits at its hyphen."""
+    return Markup('<span class="nowrap">{}</span>').format(text)
+
+
+# After "@" or a single "/", and before a dot: where a style guide breaks an address.
+_ADDRESS_BREAKS = re.compile(r"(?<=@)|(?<=[^/]/)(?!/)|(?<=.)(?=\.)")
+
+
+def breakable(text: str) -> Markup:
+    """An e-mail address or URL that may wrap after "@" or "/" and before ".", so a long
+    one fits a phone without a break inside a word."""
+    return Markup("<wbr>").join(escape(part) for part in _ADDRESS_BREAKS.split(text))
