@@ -30,6 +30,15 @@ from catalogpress.schema.records import (
 
 LISTED_STATUSES = ("active", "retiring")
 
+# What a reader may order, by service status. A retiring service keeps the lines it has
+# but sells no new ones; a proposed one cannot be ordered until it starts.
+ORDERING_BY_STATUS = (
+    ("active", "open"),
+    ("retiring", "existing-only"),
+    ("proposed", "not-yet"),
+    ("retired", "closed"),
+)
+
 # While a page renders, the markdown bodies its template reads, by body key. The
 # render stage's page cache uses it: a page that read no changed body is reused.
 _body_reads: dict[str, str] | None = None
@@ -131,8 +140,25 @@ class ServiceView:
 
     @property
     def rates_pending(self) -> bool:
-        """A charged service with no rate published yet, this year or next."""
-        return not self.service.no_charge and not self.rates and not self.next_rates
+        """A charged service, still sold or yet to start, with no rate published yet,
+        this year or next. A retired service has no rates to wait for."""
+        return (
+            not self.service.no_charge
+            and self.status != "retired"
+            and not self.rates
+            and not self.next_rates
+        )
+
+    @property
+    def rates_planned(self) -> bool:
+        """Rates published for a service that has not started: they may still change."""
+        return self.status == "proposed" and bool(self.rates or self.next_rates)
+
+    @property
+    def ordering_state(self) -> str:
+        """ "open" (order now), "existing-only" (retiring: changes to what an agency has,
+        no new orders), "not-yet" (proposed) or "closed" (retired): what the page offers."""
+        return dict(ORDERING_BY_STATUS).get(self.status, "closed")
 
 
 @dataclass(frozen=True)
