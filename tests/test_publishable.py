@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalogpress.app.build import build
-from catalogpress.render.theme import breakable, builtin_theme_dir, unbroken
+from catalogpress.render.theme import breakable, builtin_theme_dir, full_stop, unbroken
 
 from .conftest import REPO, SAMPLE_AS_OF
 
@@ -106,3 +106,8 @@ def test_one_notice_per_state(pages: Path, service_id: str):
     overview = html[html.index('id="overview"') : html.index('id="benefits"')]
     for repeated in ("retiring on", "was retired on", "proposed</strong>"):
         assert repeated not in overview  # the prose no longer repeats the notice
+
+
+def test_a_sentence_gets_one_full_stop():
+    assert full_stop("Monday to Friday, 7 a.m. to 6 p.m.") == "Monday to Friday, 7 a.m. to 6 p.m."
+    assert full_stop("24 hours a day") == "24 hours a day."

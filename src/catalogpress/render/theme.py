@@ -171,6 +171,7 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         columns=split_columns,
         unbroken=unbroken,
         breakable=breakable,
+        full_stop=full_stop,
     )
     return env
 
@@ -306,3 +307,8 @@ def breakable(text: str) -> Markup:
     """An e-mail address or URL that may wrap after "@" or "/" and before ".", so a long
     one fits a phone without a break inside a word."""
     return Markup("<wbr>").join(escape(part) for part in _ADDRESS_BREAKS.split(text))
+
+
+def full_stop(text: str) -> str:
+    """Text ended as a sentence: "6 p.m." stays as it is rather than gaining a second dot."""
+    return text if text.endswith((".", "!", "?")) else text + "."
