@@ -15,8 +15,10 @@ from catalogpress.model.rate_changes import ChangeNotice, LineChange
 from catalogpress.routes import RouteTable
 from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from catalogpress.schema.records import (
+    PLAIN_CHECKS,
     Agency,
     Category,
+    Checks,
     Maintenance,
     Office,
     Person,
@@ -250,6 +252,7 @@ class Site:
     featured: list[ServiceView] = field(default_factory=list)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
+    checks: Checks = field(default_factory=Checks)  # the plain-language checks in force
 
     @property
     def glossary_html(self) -> str:
@@ -292,6 +295,23 @@ class Site:
             return None
         upcoming = self.next_sheet.sheet
         return next((n for n in self.notices if n.notice.new is upcoming), None)
+
+    @property
+    def plain_checks_run(self) -> tuple[str, ...]:
+        """The plain-language checks every build runs (none skipped in catalog.yaml): what
+        the accessibility statement may promise."""
+        return tuple(c for c in PLAIN_CHECKS if c not in self.checks.skip)
+
+    @property
+    def last_updated(self) -> dt.date:
+        """The newest change the data records up to the build date: a content review, a
+        version or rate sheet taking effect, or other news."""
+        reviews = [
+            s.overview.reviewed_on
+            for s in self.services.values()
+            if s.overview and s.overview.reviewed_on and s.overview.reviewed_on <= self.as_of
+        ]
+        return max([*reviews, *(e.date for e in self.past_events[:1])], default=self.as_of)
 
     @property
     def feed_updated(self) -> dt.date:

@@ -236,16 +236,21 @@ def static_files(
 ) -> dict[str, Path]:
     """Files of the themes' `folder` by site path ("assets/site.css"); earlier themes win.
 
-    static/ is copied into the site; pdf/ (print stylesheet, fonts) only serves the
-    PDF renderer, under "pdf-assets/".
+    static/ is copied into the site, with pdf/fonts/ as its web fonts (assets/fonts/);
+    the rest of pdf/ (print stylesheet) only serves the PDF renderer, under "pdf-assets/".
     """
     files: dict[str, Path] = {}
     for theme in reversed(dirs):
-        static = theme / folder
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[prefix + path.relative_to(static).as_posix()] = path
+        sources = [(theme / folder, prefix)]
+        if folder == "static":
+            # The PDFs' fonts are the site's web fonts too: one type system, one copy of
+            # it; a theme's own static/fonts/ still wins.
+            sources.insert(0, (theme / "pdf" / "fonts", prefix + "fonts/"))
+        for static, under in sources:
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files[under + path.relative_to(static).as_posix()] = path
     return files
 
 
