@@ -289,6 +289,11 @@ class Site:
         return [c for c in self.categories if c.services]
 
     @property
+    def book_service_ids(self) -> tuple[str, ...]:
+        """The services the printed catalog has a section for."""
+        return tuple(s.id for c in self.offered_categories for s in c.services)
+
+    @property
     def next_notice(self) -> NoticeView | None:
         """The notice of what changes when next fiscal year's published sheet takes effect."""
         if self.next_sheet is None:

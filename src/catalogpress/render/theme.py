@@ -172,6 +172,7 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         unbroken=unbroken,
         breakable=breakable,
         full_stop=full_stop,
+        book_links=book_links,
     )
     return env
 
@@ -317,3 +318,18 @@ def breakable(text: str) -> Markup:
 def full_stop(text: str) -> str:
     """Text ended as a sentence: "6 p.m." stays as it is rather than gaining a second dot."""
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def book_links(html: str, services_url: str, in_book: Sequence[str]) -> Markup:
+    """A printed page's links to services printed in the same book, turned into links to
+    their place in it, so print can give the page number instead of a web address."""
+    pattern = re.compile('href="' + re.escape(services_url) + '([a-z0-9-]+)/"')
+
+    def local(match: re.Match[str]) -> str:
+        found = match.group(1)
+        return f'href="#service-{found}"' if found in in_book else match.group(0)
+
+    # The HTML is the sanitized overview the markdown stage made; only hrefs this
+    # function writes itself change, so it stays as safe as it was.
+    safe = html if isinstance(html, Markup) else escape(html)
+    return Markup(pattern.sub(local, str(safe)))  # noqa: S704
