@@ -173,15 +173,15 @@ def test_contents_page_numbers_are_where_services_start(book, sample_model):
     toc = toc_entries(book)
     listed = [s for s in sample_model.services.values() if s.listed]
     assert {s.name for s in listed} <= set(toc)
+    # Services follow one another (issue #17), so a service's heading is on its page,
+    # not necessarily at the top, and not on the page before.
     for service in listed:
         page = toc[service.name]
         lines = [ln.strip() for ln in text(book, page).splitlines() if ln.strip()]
-        assert service.name in lines[:4], f"{service.name}: not at the top of page {page}"
+        assert service.name in lines, f"{service.name}: not on page {page}"
         if page > 1:
-            assert (
-                service.name
-                not in [ln.strip() for ln in text(book, page - 1).splitlines() if ln.strip()][1:4]
-            )
+            before = [ln.strip() for ln in text(book, page - 1).splitlines() if ln.strip()]
+            assert service.name not in before[1:] or service.name in before[0]
 
 
 @pytest.mark.slow

@@ -44,6 +44,8 @@ PAGE_PATHS = {
     "maintenance": "care/maintenance/",
     "data": "data/",
     "agency": "agencies/{}/",
+    "accessibility": "accessibility/",
+    "privacy": "privacy/",
 }
 # Files that are not pages, by name.
 FILE_PATHS = {
@@ -198,6 +200,8 @@ class RouteTable:
             _route("search", "", "Search", "Search", home),
             _route("maintenance", "", "Maintenance calendar", "Maintenance calendar", care),
             _route("data", "", "Open data", "Open data", home),
+            _route("accessibility", "", "Accessibility", "Accessibility", home),
+            _route("privacy", "", "Privacy", "Privacy", home),
         ]
         routes += [
             _route("agency", a.id, a.name, a.short_name or a.name, agencies)

@@ -86,7 +86,7 @@ def validate(
         catalog, rates, checked_md["services"], checked_md["pages"], checked_md["slas"], glossary
     )
     _check_unique_ids(catalog, problems)
-    _check_references(checked, references, problems)
+    _check_references(checked, references, problems, set(sources.images))
     for service in catalog.services:
         _check_versions(service, problems)
     check_service_starts(catalog, as_of, problems)
@@ -142,7 +142,9 @@ def _check_unique_ids(catalog: Catalog, problems: Problems) -> None:
                 seen[record.id] = record
 
 
-def _check_references(checked: Checked, refs: Iterable[Reference], problems: Problems) -> None:
+def _check_references(
+    checked: Checked, refs: Iterable[Reference], problems: Problems, images: set[str]
+) -> None:
     catalog = checked.catalog
     known = {
         "service": {s.id for s in catalog.services},
@@ -152,6 +154,7 @@ def _check_references(checked: Checked, refs: Iterable[Reference], problems: Pro
         "agency": {a.id for a in catalog.agencies},
         "sla": set(checked.slas),
         "page": set(checked.pages),
+        "image": images,
     }
     for ref in refs:
         if ref.target not in known[ref.kind]:

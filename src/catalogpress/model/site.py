@@ -171,6 +171,7 @@ def build_site(
         as_of=as_of,
         settings=catalog.site,
         office=catalog.office,
+        checks=catalog.checks,
         units={**BUILTIN_UNITS, **(checked.rates.units or {})},
         categories=categories,
         services=services,

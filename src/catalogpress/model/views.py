@@ -17,8 +17,10 @@ from catalogpress.model.rate_changes import ChangeNotice, LineChange
 from catalogpress.routes import RouteTable
 from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from catalogpress.schema.records import (
+    PLAIN_CHECKS,
     Agency,
     Category,
+    Checks,
     Maintenance,
     Office,
     Person,
@@ -31,6 +33,15 @@ from catalogpress.schema.records import (
 )
 
 LISTED_STATUSES = ("active", "retiring")
+
+# What a reader may order, by service status. A retiring service keeps the lines it has
+# but sells no new ones; a proposed one cannot be ordered until it starts.
+ORDERING_BY_STATUS = (
+    ("active", "open"),
+    ("retiring", "existing-only"),
+    ("proposed", "not-yet"),
+    ("retired", "closed"),
+)
 
 
 class BodyReads:
@@ -109,6 +120,12 @@ class ServiceView:
         return self.service.name
 
     @property
+    def hours_differ(self) -> bool:
+        """Whether the SLA's service hours and the support hours are not the same text,
+        so the page must say how they differ."""
+        return self.sla.meta.service_hours != self.version.support_hours
+
+    @property
     def listed(self) -> bool:
         return self.status in LISTED_STATUSES
 
@@ -145,8 +162,25 @@ class ServiceView:
 
     @property
     def rates_pending(self) -> bool:
-        """A charged service with no rate published yet, this year or next."""
-        return not self.service.no_charge and not self.rates and not self.next_rates
+        """A charged service, still sold or yet to start, with no rate published yet,
+        this year or next. A retired service has no rates to wait for."""
+        return (
+            not self.service.no_charge
+            and self.status != "retired"
+            and not self.rates
+            and not self.next_rates
+        )
+
+    @property
+    def rates_planned(self) -> bool:
+        """Rates published for a service that has not started: they may still change."""
+        return self.status == "proposed" and bool(self.rates or self.next_rates)
+
+    @property
+    def ordering_state(self) -> str:
+        """ "open" (order now), "existing-only" (retiring: changes to what an agency has,
+        no new orders), "not-yet" (proposed) or "closed" (retired): what the page offers."""
+        return dict(ORDERING_BY_STATUS).get(self.status, "closed")
 
 
 @dataclass(frozen=True)
@@ -240,6 +274,7 @@ class Site:
     featured: list[ServiceView] = field(default_factory=list)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
+    checks: Checks = field(default_factory=Checks)  # the plain-language checks in force
 
     @property
     def glossary_html(self) -> str:
@@ -276,12 +311,34 @@ class Site:
         return [c for c in self.categories if c.services]
 
     @property
+    def book_service_ids(self) -> tuple[str, ...]:
+        """The services the printed catalog has a section for."""
+        return tuple(s.id for c in self.offered_categories for s in c.services)
+
+    @property
     def next_notice(self) -> NoticeView | None:
         """The notice of what changes when next fiscal year's published sheet takes effect."""
         if self.next_sheet is None:
             return None
         upcoming = self.next_sheet.sheet
         return next((n for n in self.notices if n.notice.new is upcoming), None)
+
+    @property
+    def plain_checks_run(self) -> tuple[str, ...]:
+        """The plain-language checks every build runs (none skipped in catalog.yaml): what
+        the accessibility statement may promise."""
+        return tuple(c for c in PLAIN_CHECKS if c not in self.checks.skip)
+
+    @property
+    def last_updated(self) -> dt.date:
+        """The newest change the data records up to the build date: a content review, a
+        version or rate sheet taking effect, or other news."""
+        reviews = [
+            s.overview.reviewed_on
+            for s in self.services.values()
+            if s.overview and s.overview.reviewed_on and s.overview.reviewed_on <= self.as_of
+        ]
+        return max([*reviews, *(e.date for e in self.past_events[:1])], default=self.as_of)
 
     @property
     def feed_updated(self) -> dt.date:

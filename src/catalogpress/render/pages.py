@@ -56,6 +56,8 @@ TEMPLATES = {
     "maintenance": "maintenance.html",
     "data": "data.html",
     "agency": "agency.html",
+    "accessibility": "accessibility.html",
+    "privacy": "privacy.html",
 }
 
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import stat
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 BUILTIN_NAME = "default"
 
@@ -178,6 +180,10 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         number=format_number,
         order_channel=order_channel,
         columns=split_columns,
+        unbroken=unbroken,
+        breakable=breakable,
+        full_stop=full_stop,
+        book_links=book_links,
     )
     return env
 
@@ -242,16 +248,21 @@ def static_files(
 ) -> dict[str, Path]:
     """Files of the themes' `folder` by site path ("assets/site.css"); earlier themes win.
 
-    static/ is copied into the site; pdf/ (print stylesheet, fonts) only serves the
-    PDF renderer, under "pdf-assets/".
+    static/ is copied into the site, with pdf/fonts/ as its web fonts (assets/fonts/);
+    the rest of pdf/ (print stylesheet) only serves the PDF renderer, under "pdf-assets/".
     """
     files: dict[str, Path] = {}
     for theme in reversed(dirs):
-        static = theme / folder
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[prefix + path.relative_to(static).as_posix()] = path
+        sources = [(theme / folder, prefix)]
+        if folder == "static":
+            # The PDFs' fonts are the site's web fonts too: one type system, one copy of
+            # it; a theme's own static/fonts/ still wins.
+            sources.insert(0, (theme / "pdf" / "fonts", prefix + "fonts/"))
+        for static, under in sources:
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files[under + path.relative_to(static).as_posix()] = path
     return files
 
 
@@ -298,3 +309,38 @@ def split_columns(items: Sequence[T], count: int) -> list[list[T]]:
     """Items in `count` columns read top to bottom, the first columns the longer ones."""
     size = -(-len(items) // count)  # rounded up
     return [list(items[i * size : (i + 1) * size]) for i in range(count)]
+
+
+def unbroken(text: str) -> Markup:
+    """A phone number or amount kept on one line: "555-0141" never splits at its hyphen."""
+    return Markup('<span class="nowrap">{}</span>').format(text)
+
+
+# After "@" or a single "/", and before a dot: where a style guide breaks an address.
+_ADDRESS_BREAKS = re.compile(r"(?<=@)|(?<=[^/]/)(?!/)|(?<=.)(?=\.)")
+
+
+def breakable(text: str) -> Markup:
+    """An e-mail address or URL that may wrap after "@" or "/" and before ".", so a long
+    one fits a phone without a break inside a word."""
+    return Markup("<wbr>").join(escape(part) for part in _ADDRESS_BREAKS.split(text))
+
+
+def full_stop(text: str) -> str:
+    """Text ended as a sentence: "6 p.m." stays as it is rather than gaining a second dot."""
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def book_links(html: str, services_url: str, in_book: Sequence[str]) -> Markup:
+    """A printed page's links to services printed in the same book, turned into links to
+    their place in it, so print can give the page number instead of a web address."""
+    pattern = re.compile('href="' + re.escape(services_url) + '([a-z0-9-]+)/"')
+
+    def local(match: re.Match[str]) -> str:
+        found = match.group(1)
+        return f'href="#service-{found}"' if found in in_book else match.group(0)
+
+    # The HTML is the sanitized overview the markdown stage made; only hrefs this
+    # function writes itself change, so it stays as safe as it was.
+    safe = html if isinstance(html, Markup) else escape(html)
+    return Markup(pattern.sub(local, str(safe)))  # noqa: S704

@@ -25,7 +25,7 @@ NO_SOURCE = Source("", 0)
 class Reference:
     """A reference to another record, resolved after every file is loaded."""
 
-    kind: str  # "service", "category", "person", "audience", "sla", "agency", "page"
+    kind: str  # "service", "category", "person", "audience", "sla", "agency", "page", "image"
     target: str
     file: str
     line: int

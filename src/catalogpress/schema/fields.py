@@ -98,6 +98,29 @@ class Ref(Slug):
         return text
 
 
+# An image the site can show and the PDFs can print: a file in content/images/.
+IMAGE_PATH_RE = re.compile(r"^images/(?:[\w-]+/)*[\w.-]+\.(?:png|jpe?g|gif|webp)$", re.I)
+
+
+class ImageRef(Text):
+    """A picture in content/images/, written as the site path images/<name>."""
+
+    expected = "an image path such as images/seal.png"
+
+    def check(self, value: Any, path: Path, ck: Checker) -> str:
+        text = super().check(value, path, ck)
+        if not IMAGE_PATH_RE.match(text) or ".." in text.split("/"):
+            raise self.fail(
+                path,
+                ck,
+                value,
+                "expected images/<file>.png (or .jpg, .gif, .webp), a file in "
+                f"content/images/, got {text!r}",
+            )
+        ck.references.append(Reference("image", text, ck.doc.file, ck.doc.line(path), dotted(path)))
+        return text
+
+
 class Choice(Text):
     def __init__(self, *choices: str) -> None:
         self.choices = choices

@@ -18,6 +18,7 @@ from catalogpress.schema.fields import (
     Date,
     DateTime,
     Email,
+    ImageRef,
     Integer,
     ListOf,
     MapOf,
@@ -71,6 +72,7 @@ class Office:
     service_desk: ServiceDesk = fld(Record(ServiceDesk))
     selling_points: tuple[SellingPoint, ...] = fld(ListOf(Record(SellingPoint), min_items=1))
     parent: str | None = fld(Text(), None)
+    logo: str | None = fld(ImageRef(), None)  # the office's logo or seal, in content/images/
 
 
 @dataclass(frozen=True)

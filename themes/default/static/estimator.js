@@ -71,9 +71,11 @@
       rate.textContent = `${M.formatRate(BigInt(line.amount_e4))} ${line.unit_label}`;
       name.append(rate);
       const cells = [M.quantityText(quantity), M.format(cents)];
-      row.append(name, ...cells.map((text) => {
+      const labels = ["Quantity", "Cost"];
+      row.append(name, ...cells.map((text, i) => {
         const cell = document.createElement("td");
         cell.className = "num";
+        cell.dataset.label = labels[i];
         cell.textContent = text;
         return cell;
       }));
