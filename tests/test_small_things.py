@@ -23,8 +23,8 @@ def test_an_open_ended_rate_sheet_is_in_effect_until_further_notice(scratch, tmp
 
 
 HOURS_NOTE = (
-    "Service hours are when the service is meant to work; the support hours above are "
-    "when staff answer calls about it."
+    "Service hours are when the service is meant to work; support hours are when staff "
+    "answer calls about it."
 )
 
 
