@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from catalogpress.check.cache import CheckedDocuments
-from catalogpress.check.timeline import (
+from catalogpress.check.build_date import (
     check_current_rates,
     check_reviews,
     check_service_starts,
     check_sheet_gaps,
 )
+from catalogpress.check.cache import CheckedDocuments
 from catalogpress.core.errors import Problems
 from catalogpress.core.suggest import suggest
 from catalogpress.routes import RESERVED_NAMES
