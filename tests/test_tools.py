@@ -16,7 +16,7 @@ import pytest
 
 from catalogpress.app.build import build, load_site
 from catalogpress.core.errors import SiteError
-from catalogpress.model import billing as costs
+from catalogpress.model import billing, charts, estimator
 from catalogpress.model.maintenance import calendar_ics, event_views, service_notices
 
 from .conftest import MINIMAL_AS_OF, REPO
@@ -193,11 +193,11 @@ def test_monthly_amount_applies_minimum_and_periods():
         minimum=Decimal("100"),
     )
     month, year, once = Unit("m", "month"), Unit("y", "year"), Unit("o", "once")
-    assert costs.monthly_amount(line, month, Decimal("10")) == Decimal("1.25")  # minimum 100
-    assert costs.monthly_amount(line, month, Decimal("1001")) == Decimal("12.51")  # half up
-    assert costs.monthly_amount(line, month, Decimal("0")) == Decimal("0.00")
-    assert costs.monthly_amount(line, year, Decimal("1200")) == Decimal("1.25")
-    assert costs.monthly_amount(line, once, Decimal("5")) is None
+    assert billing.monthly_amount(line, month, Decimal("10")) == Decimal("1.25")  # minimum 100
+    assert billing.monthly_amount(line, month, Decimal("1001")) == Decimal("12.51")  # half up
+    assert billing.monthly_amount(line, month, Decimal("0")) == Decimal("0.00")
+    assert billing.monthly_amount(line, year, Decimal("1200")) == Decimal("1.25")
+    assert billing.monthly_amount(line, once, Decimal("5")) is None
 
 
 @pytest.mark.slow
@@ -205,7 +205,7 @@ def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     from .conftest import MINIMAL
 
     site, _ = load_site(MINIMAL, MINIMAL_AS_OF)
-    [view] = costs.breakdowns(site.services["email"])
+    [view] = charts.breakdowns(site.services["email"])
     assert [(s.label, s.amount, s.percent) for s in view.segments] == [
         ("Staff time", Decimal("2.00"), Decimal("34.8")),
         ("Hardware and licences", Decimal("2.25"), Decimal("39.1")),
@@ -214,7 +214,7 @@ def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     assert view.segments[0].x == 0
     for left, right in zip(view.segments, view.segments[1:], strict=False):
         assert right.x == pytest.approx(left.x + left.width)
-    assert sum(s.width for s in view.segments) == pytest.approx(costs.CHART_WIDTH, abs=0.05)
+    assert sum(s.width for s in view.segments) == pytest.approx(charts.CHART_WIDTH, abs=0.05)
     assert view.benchmark_difference == Decimal("28.1")  # (8.00 - 5.75) / 8.00
     page = (minimal_site / "services/email/index.html").read_text()
     assert "What is in the rate: Mailbox" in page
@@ -277,7 +277,7 @@ def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
 @pytest.mark.slow
 def test_estimator_data_is_exact(sample_data):
     site, _ = load_site(REPO, dt.date(2026, 11, 23))
-    data = costs.estimator_data(site)
+    data = estimator.estimator_data(site)
     assert [s["label"] for s in data["sheets"]] == ["FY2027", "FY2028"]  # current, next
     assert [s["current"] for s in data["sheets"]] == [True, False]
     for sheet in data["sheets"]:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from catalogpress.model.billing import BreakdownView, EstimatorRow
+from catalogpress.model.charts import BreakdownView
+from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.model.views import (

@@ -11,8 +11,8 @@ import functools
 from itertools import groupby
 from typing import Any
 
-from catalogpress.model import billing as costs
-from catalogpress.model.billing import EstimatorRow
+from catalogpress.model import billing, charts, estimator
+from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
     ICS_PATH,
     EventView,
@@ -62,11 +62,11 @@ class DecisionContexts:
 
     @functools.cached_property
     def _groups(self) -> list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]]:
-        return costs.estimator_groups(self.site)
+        return estimator.estimator_groups(self.site)
 
     @functools.cached_property
     def _rate_data(self) -> str:
-        return costs.script_json(costs.estimator_data(self.site))
+        return estimator.script_json(estimator.estimator_data(self.site))
 
     @functools.cached_property
     def _events(self) -> list[EventView]:
@@ -77,7 +77,7 @@ class DecisionContexts:
         if kind == "estimator":
             return {
                 "groups": self._groups,
-                "sheets": costs.open_sheets(site),
+                "sheets": estimator.open_sheets(site),
                 "rate_data": self._rate_data,
             }
         if kind == "compare":
@@ -98,7 +98,7 @@ class DecisionContexts:
             used = {s.id for s in agency.services}
             return {
                 "agency": agency,
-                "bill": costs.agency_bill(site, agency),
+                "bill": billing.agency_bill(site, agency),
                 "maintenance": [v for v in self._events if used & set(v.event.services)],
             }
         return {}
@@ -130,7 +130,7 @@ def service_context(
     `events`: event_views(site), computed once for all service pages."""
     return {
         "maintenance": service_notices(site, view.id, events),
-        "breakdowns": costs.breakdowns(view),
+        "breakdowns": charts.breakdowns(view),
     }
 
 
@@ -158,7 +158,7 @@ def _comparable_lines(
     groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
 ) -> list[tuple[ServiceView, list[EstimatorRow]]]:
     """Current rate lines with a cost breakdown: the ones an in-house cost compares with.
-    `groups`: costs.estimator_groups(site)."""
+    `groups`: estimator.estimator_groups(site)."""
     rows = []
     for _category, entries in groups:
         for view, lines in entries:

@@ -1,0 +1,144 @@
+"""The cost estimator's data: every rate line it can price, for the browser script.
+
+The script repeats the basket arithmetic in integer ten-thousandths of a dollar, from
+the figures `estimator_data` embeds in the page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from catalogpress.model.billing import USAGE_PERIODS, line_key
+from catalogpress.model.views import ServiceView, SheetView, Site
+from catalogpress.schema.records import RateLine, Unit
+
+# --- estimator and in-house comparison data -------------------------------------------------
+
+
+def open_sheets(site: Site) -> list[SheetView]:
+    """This fiscal year's sheet and any published for later years, oldest first."""
+    return sorted(
+        (s for s in site.sheets if s.last_day is None or s.last_day >= site.as_of),
+        key=lambda s: s.first_day,
+    )
+
+
+def _units_e4(amount: Decimal) -> int:
+    """An amount in ten-thousandths of a dollar: rates have at most 4 decimal places."""
+    return int(amount.scaleb(4))
+
+
+def estimator_data(site: Site) -> dict[str, Any]:
+    """Everything the estimator and comparison scripts need, as plain JSON data.
+
+    Amounts are integers in ten-thousandths of a dollar so the browser never does
+    money arithmetic in binary floating point.
+    """
+    sheets = []
+    for sheet in open_sheets(site):
+        lines = []
+        for line in sheet.sheet.lines:
+            view = site.services[line.service]
+            unit = site.units[line.unit]
+            entry: dict[str, Any] = {
+                "key": line_key(line),
+                "service": line.service,
+                "service_name": view.name,
+                "item": line.item,
+                "customer_class": line.customer_class or "",
+                "unit": line.unit,
+                "unit_label": unit.label,
+                "period": unit.period,
+                "charge_type": line.charge_type,
+                "amount_e4": _units_e4(line.amount),
+                "amount": f"{line.amount:f}",
+                "minimum_e4": _units_e4(line.minimum) if line.minimum else 0,
+            }
+            if line.breakdown is not None:
+                entry["breakdown_e4"] = {
+                    name: _units_e4(getattr(line.breakdown, name)) for name in line.breakdown.LABELS
+                }
+            if line.benchmark is not None:
+                entry["benchmark"] = {
+                    "source": line.benchmark.source,
+                    "amount_e4": _units_e4(line.benchmark.amount),
+                }
+            lines.append(entry)
+        sheets.append(
+            {
+                "id": sheet.sheet.id,
+                "label": sheet.sheet.label,
+                "first_day": sheet.first_day.isoformat(),
+                "current": site.current_sheet is sheet,
+                "lines": lines,
+            }
+        )
+    return {"as_of": site.as_of.isoformat(), "sheets": sheets}
+
+
+def script_json(data: object) -> str:
+    """JSON that is safe inside <script type="application/json">: no '<', '>' or '&'
+    can close the element or start markup, whatever the catalog's text says."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass(frozen=True)
+class EstimatorRow:
+    key: str
+    line: RateLine  # as priced in the earliest open sheet that has it
+    unit: Unit
+    prices: tuple[tuple[str, Decimal | None], ...]  # (sheet label, amount or None)
+
+    @property
+    def counted_per_month(self) -> bool:
+        """Hourly and per-use charges have no fixed quantity: the form asks how many a month
+        (the estimator's script counts them into the monthly total)."""
+        return self.unit.period in USAGE_PERIODS
+
+
+def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]]:
+    """Every rate line of the open sheets for the form: [(category, [(service, rows)])]."""
+    sheets = open_sheets(site)
+    by_key: dict[str, dict[str, RateLine]] = {}
+    order: list[RateLine] = []
+    for sheet in sheets:
+        for line in sheet.sheet.lines:
+            key = line_key(line)
+            if key not in by_key:
+                by_key[key] = {}
+                order.append(line)
+            by_key[key][sheet.sheet.id] = line
+    order_by_service: dict[str, list[RateLine]] = {}
+    for line in order:
+        order_by_service.setdefault(line.service, []).append(line)
+    groups = []
+    for category in site.categories:
+        entries = []
+        for view in site.services.values():
+            if view.category.id != category.category.id:
+                continue
+            rows = [
+                EstimatorRow(
+                    line_key(line),
+                    line,
+                    site.units[line.unit],
+                    tuple(
+                        (
+                            s.sheet.label,
+                            by_key[line_key(line)][s.sheet.id].amount
+                            if s.sheet.id in by_key[line_key(line)]
+                            else None,
+                        )
+                        for s in sheets
+                    ),
+                )
+                for line in order_by_service.get(view.id, ())
+            ]
+            if rows:
+                entries.append((view, rows))
+        if entries:
+            groups.append((category.category.name, entries))
+    return groups
