@@ -45,7 +45,9 @@ FONT_FALLBACK_ADVICE = (
 class Job:
     path: str  # site path of the PDF
     html: str
-    key: str  # cache key; also the PDF's file identifier
+    key: str  # cache key: the HTML, the renderer, and which files serve the theme
+    identifier: str  # the PDF's file identifier: the HTML and the renderer only, so the
+    # same document is the same bytes wherever the project lies
 
 
 @dataclass
@@ -118,7 +120,7 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
         document = HTML(string=job.html, base_url=resources.base, url_fetcher=fetcher).render(
             font_config=fonts, **OPTIONS
         )
-        pdf = document.write_pdf(pdf_identifier=job.key[:32].encode(), **OPTIONS)
+        pdf = document.write_pdf(pdf_identifier=job.identifier[:32].encode(), **OPTIONS)
     finally:
         LOGGER.removeHandler(collect)
     refused = [
@@ -165,8 +167,12 @@ def print_all(
 ) -> PdfReport:
     """Every document as PDF bytes, from the cache where nothing changed, else printed."""
     started = time.perf_counter()
-    salt = _salt() + _served_files_digest(resources)
-    jobs = [Job(path, html, cache_key(html, salt)) for path, html in pages.items()]
+    renderer = _salt()
+    served = renderer + _served_files_digest(resources)
+    jobs = [
+        Job(path, html, cache_key(html, served), cache_key(html, renderer))
+        for path, html in pages.items()
+    ]
     done: dict[str, Printed] = {}
     for job in jobs:
         entry = cache.get(job.key) if cache else None
