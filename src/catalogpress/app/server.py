@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
-import signal
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -120,16 +119,6 @@ class _QuietServer(Server):
         logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
 
 
-def _stop_on_terminate() -> None:
-    """Stop on SIGTERM as on Ctrl+C, so the preview folder is removed either way."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)
-
-
 def serve(
     project: Path,
     host: str,
@@ -156,7 +145,6 @@ def serve(
             daemon=True,
         )
         thread.start()
-        _stop_on_terminate()
         shown = f"[{host}]" if ":" in host else host
         click.echo(
             f"Serving the preview at http://{shown}:{port}/ (press Ctrl+C to stop). "

@@ -20,7 +20,7 @@ from catalogpress.model.maintenance import (
     event_views,
     service_notices,
 )
-from catalogpress.model.views import ServiceView, Site
+from catalogpress.model.views import AgencyView, ServiceView, Site
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from catalogpress.render.outputs import Output
 from catalogpress.schema.records import Breakdown
@@ -69,6 +69,10 @@ class DecisionContexts:
         return estimator.script_json(estimator.estimator_data(self.site))
 
     @functools.cached_property
+    def _agencies(self) -> dict[str, AgencyView]:
+        return {a.agency.id: a for a in self.site.agencies}
+
+    @functools.cached_property
     def _events(self) -> list[EventView]:
         return [v for v in event_views(self.site) if v.state != "past"]
 
@@ -94,7 +98,7 @@ class DecisionContexts:
         if kind == "data":
             return {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH}
         if kind == "agency":
-            agency = next(a for a in site.agencies if a.agency.id == key)
+            agency = self._agencies[key]
             used = {s.id for s in agency.services}
             return {
                 "agency": agency,

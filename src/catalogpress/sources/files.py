@@ -16,7 +16,7 @@ from catalogpress.core.errors import Problems
 from catalogpress.core.ids import is_id
 from catalogpress.sources.cache import ParsedSources
 from catalogpress.sources.images import FOLDER as IMAGES
-from catalogpress.sources.images import UNEXPECTED_FILE, is_inside, scan_images
+from catalogpress.sources.images import UNEXPECTED_FILE, is_inside, refused_link, scan_images
 from catalogpress.sources.markdown_limits import cost_problem
 from catalogpress.sources.text import decode_source
 from catalogpress.sources.yamlfile import Doc, load_yaml
@@ -117,13 +117,7 @@ def _load_content(root: Path, sources: Sources, problems: Problems, cache: Parse
         rel = path.relative_to(root).as_posix()
         if path.relative_to(content).parts[0] == IMAGES:
             continue  # see images.py
-        if path.is_symlink() and not is_inside(path, root):
-            problems.add(
-                rel,
-                0,
-                "",
-                "this link points outside the project; copy the file into the project instead",
-            )
+        if refused_link(path, root, rel, problems):
             continue
         if path.is_dir():
             continue

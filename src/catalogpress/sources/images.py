@@ -23,6 +23,22 @@ def is_inside(path: Path, root: Path) -> bool:
     return True
 
 
+OUTSIDE_LINK = "this link points outside the project; copy the file into the project instead"
+
+
+def refused_link(path: Path, root: Path, rel: str, problems: Problems) -> bool:
+    """A link in content/ that leads out of the project is an error, never followed."""
+    if path.is_symlink() and not is_inside(path, root):
+        problems.add(
+            rel,
+            0,
+            "",
+            "this link points outside the project; copy the file into the project instead",
+        )
+        return True
+    return False
+
+
 def scan_images(root: Path, problems: Problems) -> dict[str, Path]:
     """Every image in content/images/ by its site path ("images/x.png").
 
@@ -36,13 +52,7 @@ def scan_images(root: Path, problems: Problems) -> dict[str, Path]:
         return images
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if path.is_symlink() and not is_inside(path, root):
-            problems.add(
-                rel,
-                0,
-                "",
-                "this link points outside the project; copy the file into the project instead",
-            )
+        if refused_link(path, root, rel, problems):
             continue
         if path.is_dir() or path.name.startswith("."):  # dot files: editor swap files and such
             continue

@@ -179,6 +179,11 @@ def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> 
             gc.enable()
 
 
+ALIASES_REFUSED = (
+    "anchors and aliases (&name, *name) are not supported; write the values out in full"
+)
+
+
 def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Doc | None:
     offset = first_line - 1
     try:
@@ -188,7 +193,7 @@ def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Do
             file,
             exc.mark.line + 1 + offset,
             "",
-            "anchors and aliases (&name, *name) are not supported; write the values out in full",
+            ALIASES_REFUSED,
         )
         return None
     except yaml.MarkedYAMLError as exc:
@@ -222,7 +227,7 @@ def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Do
             file,
             exc.mark.line + 1 + offset,
             "",
-            "anchors and aliases (&name, *name) are not supported; write the values out in full",
+            ALIASES_REFUSED,
         )
     return doc if len(problems.items) == before else None
 
