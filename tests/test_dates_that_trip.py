@@ -45,8 +45,8 @@ def test_an_active_service_is_fine_once_it_has_started(scratch):
     )
     scratch.replace(
         "rates.yaml",
-        "        customer_class: Local government",
-        "        customer_class: Local government\n"
+        "        reason: Hosting hardware costs rose.",
+        "        reason: Hosting hardware costs rose.\n"
         "      - service: ai-assistant\n        item: Seat\n        unit: seat-month\n"
         '        amount: "3"\n        charge_type: recurring',
     )

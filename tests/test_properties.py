@@ -14,7 +14,7 @@ from catalogpress.core.errors import Problems
 from catalogpress.core.ids import SLUG_RE
 from catalogpress.model.markdown import sanitize
 from catalogpress.model.rate_changes import LineChange
-from catalogpress.render.theme import format_money
+from catalogpress.render.numbers import format_money
 from catalogpress.schema.checker import Checker, Invalid
 from catalogpress.schema.fields import Money, Slug, Text
 from catalogpress.sources.yamlfile import Doc, load_yaml

@@ -49,7 +49,16 @@ def _is_count(node: nodes.Node) -> bool:
     )
 
 
+def _theme_macros(tree: nodes.Template) -> set[str]:
+    """Macros the template defines or imports from the theme: layout, like an include."""
+    names = {m.name for m in tree.find_all(nodes.Macro)}
+    for imported in tree.find_all(nodes.FromImport):
+        names |= {n if isinstance(n, str) else n[1] for n in imported.names}
+    return names
+
+
 def _findings(tree: nodes.Template) -> Iterator[tuple[int, str]]:
+    macros = _theme_macros(tree)
     for node in tree.find_all(nodes.Node):
         line = getattr(node, "lineno", 0)
         if isinstance(node, nodes.Test) and node.name == "sameas":
@@ -76,7 +85,7 @@ def _findings(tree: nodes.Template) -> Iterator[tuple[int, str]]:
         elif (
             isinstance(node, nodes.Call)
             and isinstance(node.node, nodes.Name)
-            and node.node.name not in LAYOUT_CALLS
+            and node.node.name not in LAYOUT_CALLS | macros
         ):
             yield line, f"helper `{node.node.name}()` computes a value: read a view property"
 

@@ -11,7 +11,7 @@ import pytest
 
 from catalogpress.app.build import build, check
 from catalogpress.model.rate_changes import compare_sheets
-from catalogpress.schema.records import RateLine, RateSheet
+from catalogpress.schema.rates import RateLine, RateSheet
 
 from .conftest import MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
 

@@ -16,7 +16,7 @@ import pytest
 
 from catalogpress.app.build import build, load_site
 from catalogpress.core.errors import SiteError
-from catalogpress.model import billing, charts, estimator
+from catalogpress.model import charts, estimator
 from catalogpress.model.maintenance import calendar_ics, event_views, service_notices
 
 from .conftest import MINIMAL_AS_OF, REPO
@@ -181,25 +181,6 @@ def test_agency_page_lists_maintenance_on_its_services(scratch, tmp_path):
     assert "Web patching" not in page  # past, and on a service the agency does not use
 
 
-def test_monthly_amount_applies_minimum_and_periods():
-    from catalogpress.schema.records import RateLine, Unit
-
-    line = RateLine(
-        service="x",
-        item="y",
-        unit="u",
-        amount=Decimal("0.0125"),
-        charge_type="recurring",
-        minimum=Decimal("100"),
-    )
-    month, year, once = Unit("m", "month"), Unit("y", "year"), Unit("o", "once")
-    assert billing.monthly_amount(line, month, Decimal("10")) == Decimal("1.25")  # minimum 100
-    assert billing.monthly_amount(line, month, Decimal("1001")) == Decimal("12.51")  # half up
-    assert billing.monthly_amount(line, month, Decimal("0")) == Decimal("0.00")
-    assert billing.monthly_amount(line, year, Decimal("1200")) == Decimal("1.25")
-    assert billing.monthly_amount(line, once, Decimal("5")) is None
-
-
 @pytest.mark.slow
 def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     from .conftest import MINIMAL
@@ -208,7 +189,7 @@ def test_cost_breakdown_table_and_chart_geometry(minimal_site):
     [view] = charts.breakdowns(site.services["email"])
     assert [(s.label, s.amount, s.percent) for s in view.segments] == [
         ("Staff time", Decimal("2.00"), Decimal("34.8")),
-        ("Hardware and licences", Decimal("2.25"), Decimal("39.1")),
+        ("Hardware and licenses", Decimal("2.25"), Decimal("39.1")),
         ("Overhead", Decimal("1.50"), Decimal("26.1")),
     ]
     assert view.segments[0].x == 0

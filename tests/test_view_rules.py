@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from catalogpress.model import billing
 from catalogpress.model.charts import BreakdownView
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.model.views import (
-    AgencyView,
     BodyReads,
     CategoryView,
     HistoryEntry,
@@ -27,19 +27,16 @@ from catalogpress.model.views import (
     sheet_state,
 )
 from catalogpress.pdf.documents import RateChange
-from catalogpress.render.theme import format_number, order_channel, split_columns
+from catalogpress.render.numbers import format_number
+from catalogpress.render.theme import order_channel, split_columns
 from catalogpress.schema.frontmatter import PageMeta
+from catalogpress.schema.rates import RateLine, RateSheet, Unit
 from catalogpress.schema.records import (
-    Agency,
-    AgencyService,
     Category,
     Ordering,
     Owner,
-    RateLine,
-    RateSheet,
     Responsibilities,
     Service,
-    Unit,
     Version,
 )
 
@@ -62,9 +59,14 @@ def version(number: str, effective: dt.date, status: str = "active") -> Version:
     )
 
 
-def line(amount: str, item: str = "Mailbox", unit: str = "month") -> RateLine:
+def line(amount: str, item: str = "Mailbox", unit: str = "month", **fields: Any) -> RateLine:
     return RateLine(
-        service="email", item=item, unit=unit, amount=Decimal(amount), charge_type="recurring"
+        service="email",
+        item=item,
+        unit=unit,
+        amount=Decimal(amount),
+        charge_type=fields.pop("charge_type", "recurring"),
+        **fields,
     )
 
 
@@ -199,13 +201,6 @@ def test_status_date_is_the_day_a_listing_tag_names(status: str, expected: dt.da
 # --- rates of a service ---------------------------------------------------------------------
 
 
-def test_lowest_rate_is_the_cheapest_line_in_effect() -> None:
-    cheap = line("2.50", "Small")
-    lines = (line("9.00", "Large"), cheap, line("2.50", "Also small"))
-    assert view(service(version("1", AS_OF)), rates=lines).lowest_rate is cheap
-    assert view(service(version("1", AS_OF))).lowest_rate is None
-
-
 @pytest.mark.parametrize(
     ("no_charge", "rates", "next_rates", "pending"),
     [
@@ -225,17 +220,23 @@ def test_rates_pending_only_for_a_charged_service_with_no_published_rate(
 # --- agencies ---------------------------------------------------------------------------------
 
 
-def test_agency_uses_pair_each_service_with_its_recorded_quantity() -> None:
-    email = view(service(version("1", AS_OF)))
-    agency = Agency(
-        id="dot",
-        name="Transport",
-        specialist="pat",
-        sla="standard",
-        services=(AgencyService("email", Decimal(120)), AgencyService("email")),
-    )
-    uses = AgencyView(agency, UNUSED, UNUSED, (email, email)).uses
-    assert uses == ((email, Decimal(120)), (email, None))
+def test_main_line_is_the_first_monthly_line_not_the_cheapest() -> None:
+    setup = line("2.50", "Setup", charge_type="one-time")
+    large, small = line("9.00", "Large"), line("2.50", "Small")
+    assert billing.main_line((setup, large, small)) is large
+    assert billing.main_line((setup,)) is setup
+    assert billing.main_line(()) is None
+
+
+def test_a_class_line_replaces_the_line_for_everyone_for_that_class_only() -> None:
+    everyone = line("6.10", "Mailbox")
+    local = line("6.90", "Mailbox", customer_class="local")
+    archive = line("1.50", "Archive")
+    only_local = line("3.00", "Map data", customer_class="local")
+    lines = (everyone, local, archive, only_local)
+    assert billing.lines_for_class(lines, "executive") == [everyone, archive]
+    assert billing.lines_for_class(lines, "local") == [local, archive, only_local]
+    assert billing.lines_for_class(lines, None) == [everyone, archive]
 
 
 # --- rate sheets ------------------------------------------------------------------------------

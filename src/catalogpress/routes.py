@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from catalogpress.core.suggest import suggest
 from catalogpress.schema.dates import sheet_periods
 from catalogpress.schema.frontmatter import PageMeta, SlaMeta
-from catalogpress.schema.records import Catalog, Rates
+from catalogpress.schema.rates import Rates
+from catalogpress.schema.records import Catalog
 
 # Where each kind of page lives; "{}" is the record's id. Pages made from
 # content/pages/ sit at the top level, so their names must not take these folders.

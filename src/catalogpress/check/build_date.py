@@ -19,7 +19,8 @@ from catalogpress.schema.dates import (
     sheet_periods,
     version_in_effect,
 )
-from catalogpress.schema.records import Catalog, Rates
+from catalogpress.schema.rates import Rates
+from catalogpress.schema.records import Catalog
 
 ONE_DAY = dt.timedelta(days=1)
 

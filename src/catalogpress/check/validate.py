@@ -20,6 +20,7 @@ from catalogpress.check.build_date import (
     check_sheet_gaps,
 )
 from catalogpress.check.cache import CheckedDocuments
+from catalogpress.check.prices import check_prices
 from catalogpress.core.errors import Problems
 from catalogpress.core.suggest import suggest
 from catalogpress.routes import RESERVED_NAMES
@@ -27,7 +28,8 @@ from catalogpress.schema.checker import Checker, Invalid, Reference
 from catalogpress.schema.dates import sheet_periods
 from catalogpress.schema.fields import Record
 from catalogpress.schema.frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta
-from catalogpress.schema.records import Catalog, Rates, RateSheet, Service, Version
+from catalogpress.schema.rates import Rates, RateSheet
+from catalogpress.schema.records import Catalog, Service, Version
 from catalogpress.schema.units import BUILTIN_UNITS
 from catalogpress.sources.files import MarkdownFile, Sources
 
@@ -91,6 +93,7 @@ def validate(
         _check_versions(service, problems)
     check_service_starts(catalog, as_of, problems)
     _check_rate_sheets(checked, as_of, problems)
+    check_prices(catalog, rates, {**BUILTIN_UNITS, **(rates.units or {})}, as_of, problems)
     _check_content(checked, problems)
     _check_reviews(checked, as_of, problems)
     return checked
@@ -152,17 +155,24 @@ def _check_references(
         "person": {p.id for p in catalog.people},
         "audience": {a.id for a in catalog.audiences},
         "agency": {a.id for a in catalog.agencies},
+        "customer_class": {c.id for c in catalog.customer_classes},
         "sla": set(checked.slas),
         "page": set(checked.pages),
         "image": images,
     }
     for ref in refs:
         if ref.target not in known[ref.kind]:
+            hint = (
+                " (define it under customer_classes: in catalog.yaml)"
+                if ref.kind == "customer_class"
+                else ""
+            )
             problems.add(
                 ref.file,
                 ref.line,
                 ref.field,
-                f"unknown {ref.kind} '{ref.target}'{suggest(ref.target, known[ref.kind])}",
+                f"unknown {ref.kind.replace('_', ' ')} '{ref.target}'"
+                f"{suggest(ref.target, known[ref.kind])}{hint}",
             )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from catalogpress.model.money import percent_change, share_percent
 from catalogpress.model.views import ServiceView
-from catalogpress.schema.records import RateLine
+from catalogpress.schema.rates import RateLine
 
 # One colour per breakdown part: USWDS tokens, each at least 3:1 against white
 # (WCAG 1.4.11) and told apart by the legend table too, never by colour alone.
@@ -66,20 +67,21 @@ def breakdowns(view: ServiceView) -> list[BreakdownView]:
     """A breakdown view for each of the service's current rate lines that has one."""
     result = []
     for index, line in enumerate(view.rates):
-        if line.breakdown is None or line.amount <= 0:
+        if line.breakdown is None or not line.amount:
             continue
+        rate = line.amount
         x = 0.0
         segments = []
         for number, (label, amount) in enumerate(line.breakdown.parts()):
             if amount == 0:
                 continue
-            share = amount / line.amount
+            share = amount / rate
             width = round(float(share) * CHART_WIDTH, 2)
             segments.append(
                 Segment(
                     label,
                     amount,
-                    (share * 100).quantize(Decimal("0.1")),
+                    share_percent(amount, rate),
                     PART_COLOURS[number % len(PART_COLOURS)],
                     round(x, 2),
                     width,
@@ -89,9 +91,9 @@ def breakdowns(view: ServiceView) -> list[BreakdownView]:
         bars: tuple[Bar, ...] = ()
         difference = None
         if line.benchmark:
-            top = max(line.amount, line.benchmark.amount)
+            top = max(rate, line.benchmark.amount)
             pairs = (
-                ("Our rate", line.amount, PART_COLOURS[0]),
+                ("Our rate", rate, PART_COLOURS[0]),
                 ("Market price", line.benchmark.amount, PART_COLOURS[-1]),
             )
             bars = tuple(
@@ -107,9 +109,7 @@ def breakdowns(view: ServiceView) -> list[BreakdownView]:
                 for row, (label, amount, colour) in enumerate(pairs)
             )
             if line.benchmark.amount > 0:
-                difference = (
-                    (line.benchmark.amount - line.amount) / line.benchmark.amount * 100
-                ).quantize(Decimal("0.1"))
+                difference = -(percent_change(line.benchmark.amount, rate) or Decimal(0))
         result.append(
             BreakdownView(
                 line,

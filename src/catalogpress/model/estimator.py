@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from catalogpress.model.billing import USAGE_PERIODS, line_key
+from catalogpress.model.billing import line_key
+from catalogpress.model.money import e4, terms
 from catalogpress.model.views import ServiceView, SheetView, Site
-from catalogpress.schema.records import RateLine, Unit
+from catalogpress.schema.rates import RateLine, Unit
 
 # --- estimator and in-house comparison data -------------------------------------------------
 
@@ -23,11 +24,6 @@ def open_sheets(site: Site) -> list[SheetView]:
         (s for s in site.sheets if s.last_day is None or s.last_day >= site.as_of),
         key=lambda s: s.first_day,
     )
-
-
-def _units_e4(amount: Decimal) -> int:
-    """An amount in ten-thousandths of a dollar: rates have at most 4 decimal places."""
-    return int(amount.scaleb(4))
 
 
 def estimator_data(site: Site) -> dict[str, Any]:
@@ -42,6 +38,7 @@ def estimator_data(site: Site) -> dict[str, Any]:
         for line in sheet.sheet.lines:
             view = site.services[line.service]
             unit = site.units[line.unit]
+            t = terms(line, site.units)
             entry: dict[str, Any] = {
                 "key": line_key(line),
                 "service": line.service,
@@ -51,19 +48,23 @@ def estimator_data(site: Site) -> dict[str, Any]:
                 "unit": line.unit,
                 "unit_label": unit.label,
                 "period": unit.period,
+                "billing_period": t.period,
                 "charge_type": line.charge_type,
-                "amount_e4": _units_e4(line.amount),
-                "amount": f"{line.amount:f}",
-                "minimum_e4": _units_e4(line.minimum) if line.minimum else 0,
+                "pricing": t.pricing,
+                "amount_e4": e4(t.amount),
+                "amount": f"{t.amount:f}",
+                "markup_e4": e4(t.markup),
+                "minimum_e4": e4(t.minimum),
+                "increment_e4": e4(t.increment),
             }
             if line.breakdown is not None:
                 entry["breakdown_e4"] = {
-                    name: _units_e4(getattr(line.breakdown, name)) for name in line.breakdown.LABELS
+                    name: e4(getattr(line.breakdown, name)) for name in line.breakdown.LABELS
                 }
             if line.benchmark is not None:
                 entry["benchmark"] = {
                     "source": line.benchmark.source,
-                    "amount_e4": _units_e4(line.benchmark.amount),
+                    "amount_e4": e4(line.benchmark.amount),
                 }
             lines.append(entry)
         sheets.append(
@@ -96,7 +97,7 @@ class EstimatorRow:
     def counted_per_month(self) -> bool:
         """Hourly and per-use charges have no fixed quantity: the form asks how many a month
         (the estimator's script counts them into the monthly total)."""
-        return self.unit.period in USAGE_PERIODS
+        return self.unit.period in ("hour", "use")
 
 
 def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from catalogpress.model.rate_changes import ChangeNotice
 from catalogpress.routes import page_path
-from catalogpress.schema.records import RateSheet, Service
+from catalogpress.schema.rates import RateSheet
+from catalogpress.schema.records import Service
 
 
 @dataclass(frozen=True, order=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from catalogpress.schema.records import RateLine, RateSheet
+from catalogpress.model.money import TENTH, percent_change
+from catalogpress.schema.rates import RateLine, RateSheet
 
 LineKey = tuple[str, str, str | None]
 
@@ -22,6 +23,9 @@ class LineChange:
     unit: str
     old: Decimal | None  # None: a new line
     new: Decimal | None  # None: discontinued
+    pricing: str = "rate"  # next year's (see schema/rates.py); old and new are the markup
+    # percentages of a markup line, and 0 for a line passed on at cost
+    reason: str | None = None  # next year's line says why its rate changed
 
     @property
     def kind(self) -> str:
@@ -39,10 +43,11 @@ class LineChange:
 
     @property
     def percent(self) -> Decimal | None:
-        """Change in percent, to one decimal place; None when it cannot be computed."""
-        if self.old is None or self.new is None or self.old == 0:
+        """Change in percent, to one decimal place; None when it cannot be computed (or
+        the line is priced from a provider's bill, where a percent of a percent misleads)."""
+        if self.old is None or self.new is None or self.pricing != "rate":
             return None
-        return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return percent_change(self.old, self.new)
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class ChangeNotice:
         changes = [c.percent for c in self.lines if c.percent is not None]
         if not changes:
             return None
-        return (sum(changes, Decimal(0)) / len(changes)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return (sum(changes, Decimal(0)) / len(changes)).quantize(TENTH, ROUND_HALF_UP)
 
     def summary(self) -> str:
         """One plain sentence, e.g. '12 rates went down, 3 went up; average change -2.4%.'"""
@@ -92,6 +97,14 @@ class ChangeNotice:
         return text + "."
 
 
+def price_value(line: RateLine) -> Decimal:
+    """What a line's price is measured by: its amount, its markup percent, or nothing
+    (0) for a line passed on at cost."""
+    if line.pricing == "markup":
+        return line.markup or Decimal(0)
+    return line.amount or Decimal(0)
+
+
 def compare_sheets(old: RateSheet, new: RateSheet) -> ChangeNotice:
     def index(sheet: RateSheet) -> dict[LineKey, RateLine]:
         return {(ln.service, ln.item, ln.customer_class): ln for ln in sheet.lines}
@@ -104,8 +117,10 @@ def compare_sheets(old: RateSheet, new: RateSheet) -> ChangeNotice:
             key[1],
             key[2],
             (after.get(key) or before[key]).unit,
-            before[key].amount if key in before else None,
-            after[key].amount if key in after else None,
+            price_value(before[key]) if key in before else None,
+            price_value(after[key]) if key in after else None,
+            (after.get(key) or before[key]).pricing,
+            after[key].reason if key in after else None,
         )
         for key in keys
     )

@@ -14,6 +14,7 @@ from typing import TypeVar
 from catalogpress.check.plain_language import glossary_acronyms
 from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.core.errors import Problems
+from catalogpress.model.billing import PriceBook
 from catalogpress.model.markdown import MarkdownJobs, Rendered, RenderedBodies, line_of
 from catalogpress.model.news import catalog_events
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
@@ -36,11 +37,8 @@ from catalogpress.schema.dates import (
     sheet_periods,
     version_in_effect,
 )
-from catalogpress.schema.records import (
-    Category,
-    RateLine,
-    RateSheet,
-)
+from catalogpress.schema.rates import RateLine, RateSheet
+from catalogpress.schema.records import Category
 from catalogpress.schema.units import BUILTIN_UNITS
 
 
@@ -167,7 +165,8 @@ def build_site(
     notice_list = notices([sheet for sheet, _, _ in periods])
     notice_by_sheet = {n.new.id: n for n in notice_list}
     glossary = checked.glossary
-    return Site(
+    classes = {c.id: c for c in catalog.customer_classes}
+    site = Site(
         as_of=as_of,
         settings=catalog.site,
         office=catalog.office,
@@ -180,7 +179,11 @@ def build_site(
         people=people,
         agencies=[
             AgencyView(
-                a, people[a.specialist], slas[a.sla], tuple(services[s.service] for s in a.services)
+                a,
+                people[a.specialist],
+                slas[a.sla],
+                tuple(services[s.service] for s in a.services),
+                classes.get(a.customer_class or ""),
             )
             for a in sorted(catalog.agencies, key=lambda a: a.name)
         ],
@@ -200,7 +203,11 @@ def build_site(
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))),
         routes=routes,
+        customer_classes=classes,
+        typical_orders={t.service: t for t in checked.rates.typical_orders},
     )
+    site.prices = PriceBook(site)
+    return site
 
 
 def site_routes(checked: Checked) -> RouteTable:

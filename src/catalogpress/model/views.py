@@ -9,26 +9,24 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import ChangeNotice, LineChange
 from catalogpress.routes import RouteTable
 from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
+from catalogpress.schema.rates import RateLine, RateSheet, TypicalOrder, Unit
 from catalogpress.schema.records import (
     PLAIN_CHECKS,
     Agency,
     Category,
     Checks,
+    CustomerClass,
     Maintenance,
     Office,
     Person,
-    RateLine,
-    RateSheet,
     Service,
     SiteSettings,
-    Unit,
     Version,
 )
 
@@ -156,11 +154,6 @@ class ServiceView:
         )
 
     @property
-    def lowest_rate(self) -> RateLine | None:
-        """The lowest rate in the sheet in effect, for "from $x" listings."""
-        return min(self.rates, key=lambda line: line.amount, default=None)
-
-    @property
     def rates_pending(self) -> bool:
         """A charged service, still sold or yet to start, with no rate published yet,
         this year or next. A retired service has no rates to wait for."""
@@ -210,14 +203,7 @@ class AgencyView:
     specialist: Person
     sla: SlaView
     services: tuple[ServiceView, ...]  # in the order of the agency's record
-
-    @property
-    def uses(self) -> tuple[tuple[ServiceView, Decimal | None], ...]:
-        """Each service the agency uses with the quantity on record (None: not recorded)."""
-        return tuple(
-            (view, use.quantity)
-            for view, use in zip(self.services, self.agency.services, strict=True)
-        )
+    customer_class: CustomerClass | None  # None when the catalog defines no classes
 
 
 SHEET_STATES = ("current", "upcoming", "past")
@@ -272,6 +258,11 @@ class Site:
     glossary_title: str
     body_reads: BodyReads = field(compare=False, repr=False)
     featured: list[ServiceView] = field(default_factory=list)
+    customer_classes: dict[str, CustomerClass] = field(default_factory=dict)
+    typical_orders: dict[str, TypicalOrder] = field(default_factory=dict)  # by service
+    # model.billing.PriceBook: every price, bill and budget impact, computed once. Set by
+    # build_site, since pricing needs the finished views (and billing imports this module).
+    prices: Any = field(default=None, compare=False, repr=False)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
     checks: Checks = field(default_factory=Checks)  # the plain-language checks in force

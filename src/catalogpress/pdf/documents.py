@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urljoin
 
@@ -22,11 +22,11 @@ import jinja2
 from markupsafe import Markup
 
 from catalogpress.core.errors import Problem, SiteError
+from catalogpress.model.money import percent_change
 from catalogpress.model.rate_changes import compare_sheets
 from catalogpress.model.views import ServiceView, SheetView, Site
 from catalogpress.render.pages import template_problem
 from catalogpress.routes import file_path
-from catalogpress.schema.records import RateLine
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,6 @@ def render_documents(
                 url=lambda target: urljoin(base, target),
                 url_for=lambda kind, key="": urljoin(base, site.routes.target(kind, key)),
                 absolute=lambda html, page: absolute_links(html, page, base),
-                from_price=from_price,
                 **spec.context,
             )
         except jinja2.TemplateError as exc:
@@ -208,14 +207,6 @@ def absolute_links(html: str, page_path: str, base: str) -> Markup:
     return Markup(_LINK.sub(fix, html))  # noqa: S704 - input is sanitized by markup.py
 
 
-def from_price(view: ServiceView) -> RateLine | None:
-    """The lowest rate of a service in the current sheet, for "from $x" listings.
-
-    Kept for site themes that call it; the default theme reads `view.lowest_rate`.
-    """
-    return view.lowest_rate
-
-
 @dataclass(frozen=True)
 class RateChange:
     service: ServiceView
@@ -226,7 +217,7 @@ class RateChange:
 
     @property
     def percent(self) -> Decimal:
-        return ((self.new - self.old) / self.old * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return percent_change(self.old, self.new) or Decimal(0)
 
     @property
     def direction(self) -> str:
@@ -264,7 +255,7 @@ def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:
     # Lines are matched the same way as the rate change notice (changes.py).
     changed, unchanged = [], 0
     for line in compare_sheets(previous.sheet, current.sheet).lines:
-        if line.old is None or line.new is None or line.old == 0:
+        if line.old is None or line.new is None or line.old == 0 or line.pricing != "rate":
             continue
         if line.kind == "same":
             unchanged += 1

@@ -11,7 +11,7 @@ import functools
 from itertools import groupby
 from typing import Any
 
-from catalogpress.model import billing, charts, estimator
+from catalogpress.model import charts, estimator
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
     ICS_PATH,
@@ -23,7 +23,7 @@ from catalogpress.model.maintenance import (
 from catalogpress.model.views import AgencyView, ServiceView, Site
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from catalogpress.render.outputs import Output
-from catalogpress.schema.records import Breakdown
+from catalogpress.schema.rates import Breakdown
 
 # In-house costs a comparison asks for, with the breakdown part each is set against.
 IN_HOUSE = (
@@ -102,7 +102,7 @@ class DecisionContexts:
             used = {s.id for s in agency.services}
             return {
                 "agency": agency,
-                "bill": billing.agency_bill(site, agency),
+                "bill": site.prices.bill(agency),
                 "maintenance": [v for v in self._events if used & set(v.event.services)],
             }
         return {}

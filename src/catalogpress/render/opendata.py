@@ -11,12 +11,19 @@ from typing import Any
 
 from catalogpress.model.maintenance import ICS_PATH, event_views
 from catalogpress.model.views import Site
+from catalogpress.render.price_data import (
+    CLASSES_SCHEMA,
+    LINE_SCHEMA,
+    TYPICAL_SCHEMA,
+    classes_data,
+    line_data,
+    typical_data,
+)
 from catalogpress.routes import file_path
-from catalogpress.schema.records import RateLine
 
 JSON_PATH = file_path("catalog_json")
 SCHEMA_PATH = file_path("catalog_schema")
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"  # 2.0: rate kinds, customer classes, typical orders
 MONEY = {
     "type": "string",
     "pattern": r"^[0-9]+(\.[0-9]{1,4})?$",
@@ -31,33 +38,6 @@ URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
 
 def _url(site: Site, path: str) -> str:
     return site.settings.base_url.rstrip("/") + "/" + path
-
-
-def _line(line: RateLine, site: Site) -> dict[str, Any]:
-    unit = site.units[line.unit]
-    return {
-        "service": line.service,
-        "item": line.item,
-        "customer_class": line.customer_class,
-        "unit": line.unit,
-        "unit_label": unit.label,
-        "unit_period": unit.period,
-        "amount": f"{line.amount:f}",
-        "currency": "USD",
-        "charge_type": line.charge_type,
-        "minimum": f"{line.minimum:f}" if line.minimum is not None else None,
-        "notes": line.notes,
-        "breakdown": (
-            {name: f"{getattr(line.breakdown, name):f}" for name in line.breakdown.LABELS}
-            if line.breakdown
-            else None
-        ),
-        "benchmark": (
-            {"source": line.benchmark.source, "amount": f"{line.benchmark.amount:f}"}
-            if line.benchmark
-            else None
-        ),
-    }
 
 
 def catalog_data(site: Site) -> dict[str, Any]:
@@ -125,10 +105,12 @@ def catalog_data(site: Site) -> dict[str, Any]:
                 "approved_on": s.sheet.approved_on.isoformat(),
                 "current": site.current_sheet is s,
                 "csv": _url(site, s.csv_path),
-                "lines": [_line(line, site) for line in s.sheet.lines],
+                "lines": [line_data(line, site) for line in s.sheet.lines],
             }
             for s in site.sheets
         ],
+        "customer_classes": classes_data(site),
+        "typical_orders": typical_data(site),
         "slas": [
             {
                 "id": v.id,
@@ -171,37 +153,7 @@ def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[
 
 def catalog_schema(site: Site) -> dict[str, Any]:
     """JSON Schema (2020-12) for catalog.json; tests validate the output against it."""
-    line = _object(
-        {
-            "service": ID,
-            "item": TEXT,
-            "customer_class": _nullable(TEXT),
-            "unit": ID,
-            "unit_label": TEXT,
-            "unit_period": {"enum": ["month", "year", "once", "hour", "use"]},
-            "amount": MONEY,
-            "currency": {"const": "USD"},
-            "charge_type": {"enum": ["recurring", "one-time", "hourly", "pass-through"]},
-            "minimum": _nullable(MONEY),
-            "notes": _nullable(TEXT),
-            "breakdown": _nullable(
-                _object(
-                    {
-                        name: MONEY
-                        for name in (
-                            "labor",
-                            "facilities",
-                            "hardware",
-                            "disaster_recovery",
-                            "security",
-                            "overhead",
-                        )
-                    }
-                )
-            ),
-            "benchmark": _nullable(_object({"source": TEXT, "amount": MONEY})),
-        }
-    )
+    line = LINE_SCHEMA
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": _url(site, SCHEMA_PATH),
@@ -276,6 +228,8 @@ def catalog_schema(site: Site) -> dict[str, Any]:
                         }
                     ),
                 },
+                "customer_classes": CLASSES_SCHEMA,
+                "typical_orders": TYPICAL_SCHEMA,
                 "slas": {
                     "type": "array",
                     "items": _object(

@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from catalogpress.model.views import Site
+from catalogpress.render.price_data import line_data
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,15 +36,20 @@ def rates_csv(sheet: Any, site: Site) -> bytes:
             "customer_class",
             "unit",
             "unit_label",
+            "pricing",
             "amount",
+            "markup_percent",
             "currency",
             "charge_type",
             "minimum",
+            "increment",
             "notes",
+            "reason",
         ]
     )
     for line in sheet.lines:
         view = site.services[line.service]
+        data = line_data(line, site)  # the figures the JSON open data holds
         writer.writerow(
             [
                 sheet.fiscal_year,
@@ -52,14 +58,20 @@ def rates_csv(sheet: Any, site: Site) -> bytes:
                 line.service,
                 cell(view.name),
                 cell(line.item),
-                cell(line.customer_class or ""),
+                cell(site.customer_classes[line.customer_class].name)
+                if line.customer_class
+                else "",
                 line.unit,
                 cell(site.units[line.unit].label),
-                f"{line.amount:f}",
+                line.pricing,
+                data["amount"] or "",
+                data["markup_percent"] or "",
                 "USD",
                 line.charge_type,
-                f"{line.minimum:f}" if line.minimum else "",
+                data["minimum"] or "",
+                data["increment"] or "",
                 cell(line.notes or ""),
+                cell(line.reason or ""),
             ]
         )
     return buffer.getvalue().encode("utf-8")

@@ -15,7 +15,6 @@ import pickle
 import re
 import stat
 from collections.abc import Sequence
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +22,17 @@ from typing import Any, TypeVar
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
+
+from catalogpress.render.numbers import (
+    format_money,
+    format_money_change,
+    format_number,
+    format_percent,
+    format_percent_change,
+    format_rate,
+    format_terms,
+    unit_noun,
+)
 
 BUILTIN_NAME = "default"
 
@@ -174,6 +184,9 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
     )
     env.filters.update(
         money=format_money,
+        rate=format_rate,
+        terms=format_terms,
+        unit_noun=unit_noun,
         longdate=format_date,
         percent=format_percent,
         money_change=format_money_change,
@@ -267,38 +280,9 @@ def static_files(
     return files
 
 
-def format_money(amount: Decimal) -> str:
-    """$1,234.50; keeps sub-cent precision where a rate has it ($0.0125)."""
-    places = max(2, -int(amount.as_tuple().exponent))
-    return f"${amount:,.{places}f}"
-
-
-def format_percent(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
-
-
-def _sign(value: Decimal) -> str:
-    return "+" if value > 0 else ("\u2212" if value < 0 else "")  # a real minus sign
-
-
-def format_money_change(value: Decimal | None) -> str:
-    """+$1.25, −$0.50, $0.00, or a dash when there is nothing to compare."""
-    return "\u2014" if value is None else _sign(value) + format_money(abs(value))
-
-
-def format_percent_change(value: Decimal | None) -> str:
-    """+4.2%, −1.5%, 0%, or a dash when there is nothing to compare."""
-    return "\u2014" if value is None else f"{_sign(value)}{abs(value)}%"
-
-
 @functools.lru_cache(maxsize=4096)  # strftime is slow, and pages repeat the same dates
 def format_date(value: dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
-
-
-def format_number(value: Decimal | int) -> str:
-    """1,200 or 2.5: a quantity with thousands separators, as precise as recorded."""
-    return f"{value:,}"
 
 
 def order_channel(channel: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from catalogpress.schema.fields import FIRST_YEAR, LAST_YEAR
-from catalogpress.schema.records import Rates, RateSheet, Service, Version
+from catalogpress.schema.rates import Rates, RateSheet
+from catalogpress.schema.records import Service, Version
 
 # The calendar the catalog works in (FIRST_YEAR and LAST_YEAR, from schema/fields.py):
 # wide enough for any real record, narrow enough that date arithmetic never overflows.

@@ -21,7 +21,6 @@ from catalogpress.schema.fields import (
     ImageRef,
     Integer,
     ListOf,
-    MapOf,
     Money,
     Record,
     Ref,
@@ -34,7 +33,6 @@ from catalogpress.schema.fields import (
 from catalogpress.sources.yamlfile import Path as YamlPath
 
 STATUSES = ("proposed", "active", "retiring", "retired")
-CHARGE_TYPES = ("recurring", "one-time", "hourly", "pass-through")
 CHANNELS = ("portal", "email", "phone", "form")
 PAGE_SIZES = ("letter", "legal", "a4", "a5")
 TEXTS = ListOf(Text())
@@ -101,9 +99,43 @@ class Person:
 
 
 @dataclass(frozen=True)
+class CustomerClass:
+    """A group of customers that pays its own rates (executive branch, local governments)."""
+
+    id: str = fld(Slug())
+    name: str = fld(Text())
+    description: str | None = fld(Text(), None)
+    src: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
+class Consumption:
+    """How much of one rate line an agency uses: a quantity a month (a year for yearly
+    licenses, this year for one-time charges), or the provider's monthly bill for a line
+    priced from it."""
+
+    item: str = fld(Text())
+    quantity: Decimal | None = fld(Money(), None)
+    vendor_cost: Decimal | None = fld(Money(), None)
+    program: str | None = fld(Text(), None)
+    src: Source = NO_SOURCE
+
+
+def _check_consumption(use: Consumption, path: YamlPath, ck: Checker) -> None:
+    if (use.quantity is None) == (use.vendor_cost is None):
+        ck.error(
+            path,
+            "give either quantity: (how many) or vendor_cost: (the provider's bill, for a "
+            "line priced at cost or with a markup), not both or neither",
+        )
+
+
+@dataclass(frozen=True)
 class AgencyService:
     service: str = fld(Ref("service"))
-    quantity: Decimal | None = fld(Money(), None)
+    quantity: Decimal | None = fld(Money(), None)  # of the service's main line
+    lines: tuple[Consumption, ...] = fld(ListOf(Record(Consumption, _check_consumption)), ())
+    src: Source = NO_SOURCE
 
 
 @dataclass(frozen=True)
@@ -114,6 +146,7 @@ class Agency:
     sla: str = fld(Ref("sla"))
     services: tuple[AgencyService, ...] = fld(ListOf(Record(AgencyService)), ())
     short_name: str | None = fld(Text(), None)
+    customer_class: str | None = fld(Ref("customer_class"), None)
     src: Source = NO_SOURCE
 
 
@@ -241,92 +274,7 @@ class Catalog:
     categories: tuple[Category, ...] = fld(ListOf(Record(Category), min_items=1))
     services: tuple[Service, ...] = fld(ListOf(Record(Service)))
     people: tuple[Person, ...] = fld(ListOf(Record(Person)), ())
+    customer_classes: tuple[CustomerClass, ...] = fld(ListOf(Record(CustomerClass)), ())
     agencies: tuple[Agency, ...] = fld(ListOf(Record(Agency)), ())
     maintenance: tuple[Maintenance, ...] = fld(ListOf(Record(Maintenance, _check_maintenance)), ())
     checks: Checks = fld(Record(Checks), Checks())
-
-
-# --- rates.yaml ---------------------------------------------------------------
-
-UNIT_PERIODS = ("month", "year", "once", "hour", "use")
-
-
-@dataclass(frozen=True)
-class Unit:
-    label: str = fld(Text())
-    period: str = fld(Choice(*UNIT_PERIODS))
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    labor: Decimal = fld(Money(), Decimal(0))
-    facilities: Decimal = fld(Money(), Decimal(0))
-    hardware: Decimal = fld(Money(), Decimal(0))
-    disaster_recovery: Decimal = fld(Money(), Decimal(0))
-    security: Decimal = fld(Money(), Decimal(0))
-    overhead: Decimal = fld(Money(), Decimal(0))
-
-    LABELS = {
-        "labor": "Staff time",
-        "facilities": "Facilities and power",
-        "hardware": "Hardware and licences",
-        "disaster_recovery": "Disaster recovery",
-        "security": "Security",
-        "overhead": "Overhead",
-    }
-
-    @property
-    def total(self) -> Decimal:
-        return sum((getattr(self, name) for name in self.LABELS), Decimal(0))
-
-    def parts(self) -> list[tuple[str, Decimal]]:
-        return [(label, getattr(self, name)) for name, label in self.LABELS.items()]
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    source: str = fld(Text())
-    amount: Decimal = fld(Money())
-
-
-@dataclass(frozen=True)
-class RateLine:
-    service: str = fld(Ref("service"))
-    item: str = fld(Text())
-    unit: str = fld(Slug())
-    amount: Decimal = fld(Money())
-    charge_type: str = fld(Choice(*CHARGE_TYPES))
-    customer_class: str | None = fld(Text(), None)
-    minimum: Decimal | None = fld(Money(), None)
-    notes: str | None = fld(Text(), None)
-    breakdown: Breakdown | None = fld(Record(Breakdown), None)
-    benchmark: Benchmark | None = fld(Record(Benchmark), None)
-    src: Source = NO_SOURCE
-
-
-@dataclass(frozen=True)
-class RateSheet:
-    fiscal_year: int = fld(Integer(1900, 2199))
-    effective: dt.date = fld(Date())
-    approved_by: str = fld(Text())
-    approved_on: dt.date = fld(Date())
-    methodology: str = fld(Text())
-    lines: tuple[RateLine, ...] = fld(ListOf(Record(RateLine), min_items=1))
-    ends: dt.date | None = fld(Date(), None)
-    src: Source = NO_SOURCE
-
-    @property
-    def id(self) -> str:
-        return f"fy{self.fiscal_year}"
-
-    @property
-    def label(self) -> str:
-        return f"FY{self.fiscal_year}"
-
-
-@dataclass(frozen=True)
-class Rates:
-    """rates.yaml as written."""
-
-    rate_sheets: tuple[RateSheet, ...] = fld(ListOf(Record(RateSheet), min_items=1))
-    units: dict[str, Unit] | None = fld(MapOf(Record(Unit)), None)

@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-from catalogpress.schema.records import Unit
+from decimal import Decimal
+
+from catalogpress.schema.rates import Unit, UnitSize
+
+
+def _unit(label: str, period: str, equals: tuple[str, str] | None = None) -> Unit:
+    size = UnitSize(equals[1], Decimal(equals[0])) if equals else None
+    return Unit(label=label, period=period, equals=size)
+
 
 BUILTIN_UNITS: dict[str, Unit] = {
-    unit_id: Unit(label=label, period=period)
-    for unit_id, label, period in [
-        ("each", "each", "once"),
-        ("user-month", "per user per month", "month"),
-        ("mailbox-month", "per mailbox per month", "month"),
-        ("device-month", "per device per month", "month"),
-        ("seat-month", "per seat per month", "month"),
-        ("vm-month", "per virtual server per month", "month"),
-        ("vcpu-month", "per virtual processor per month", "month"),
-        ("gb-month", "per gigabyte per month", "month"),
-        ("tb-month", "per terabyte per month", "month"),
-        ("rack-unit-month", "per rack unit per month", "month"),
-        ("circuit-month", "per circuit per month", "month"),
-        ("port-month", "per port per month", "month"),
-        ("site-month", "per site per month", "month"),
-        ("license-year", "per licence per year", "year"),
-        ("hour", "per hour", "hour"),
-        ("request", "per request", "use"),
-        ("project", "per project", "once"),
-        ("page", "per page", "use"),
-    ]
+    "each": _unit("each", "once"),
+    "user-month": _unit("per user per month", "month"),
+    "mailbox-month": _unit("per mailbox per month", "month"),
+    "device-month": _unit("per device per month", "month"),
+    "seat-month": _unit("per seat per month", "month"),
+    "vm-month": _unit("per virtual server per month", "month"),
+    "vcpu-month": _unit("per virtual processor per month", "month"),
+    "gb-month": _unit("per gigabyte per month", "month"),
+    "tb-month": _unit("per terabyte per month", "month", ("1000", "gb-month")),
+    "rack-unit-month": _unit("per rack unit per month", "month"),
+    "circuit-month": _unit("per circuit per month", "month"),
+    "port-month": _unit("per port per month", "month"),
+    "site-month": _unit("per site per month", "month"),
+    "license-year": _unit("per license per year", "year"),
+    "hour": _unit("per hour", "hour", ("60", "minute")),
+    "minute": _unit("per minute", "hour"),
+    "request": _unit("per request", "use"),
+    "project": _unit("per project", "once"),
+    "page": _unit("per page", "use"),
+    # Lines priced from a provider's bill (pricing: markup or at-cost): the quantity is
+    # that bill in dollars.
+    "provider-bill-month": _unit("of the provider's monthly bill", "month"),
+    "provider-bill": _unit("of the provider's invoice", "once"),
 }
