@@ -221,7 +221,7 @@ def _check_typical_orders(rates: Rates, sheet: RateSheet, problems: Problems) ->
             )
             _add(
                 problems,
-                order.src,
+                item.src,
                 f"{where}.lines[{n}].item",
                 f"the typical order names '{item.item}', but {detail}",
             )

@@ -224,6 +224,12 @@ class OrderPrice:
         return t.one_time, "one time"
 
     @property
+    def also_yearly(self) -> Decimal:
+        """Yearly charges on top of a monthly headline (0 when none)."""
+        t = self.totals
+        return t.yearly - 12 * t.monthly if t.monthly else Decimal(0)
+
+    @property
     def also_one_time(self) -> Decimal:
         """One-time charges on top of a recurring headline (0 when none)."""
         t = self.totals

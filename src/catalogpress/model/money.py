@@ -87,12 +87,18 @@ def terms(line: RateLine, units: dict[str, Unit]) -> Terms:
 
 
 def billed_quantity(t: Terms, quantity: Decimal) -> Decimal:
-    """The quantity a bill charges for: steps 1 to 3 of the rule."""
+    """The quantity a bill charges for: steps 1 to 3 of the rule (2.5, not 2.50)."""
     if quantity <= 0:
         return Decimal(0)
     if t.increment:
         quantity = (quantity / t.increment).to_integral_value(ROUND_CEILING) * t.increment
-    return max(quantity, t.minimum)
+    return plain(max(quantity, t.minimum))
+
+
+def plain(value: Decimal) -> Decimal:
+    """`value` without trailing zeros, and never in exponent form (10, not 1E+1)."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
 
 
 def charge(t: Terms, quantity: Decimal) -> Decimal:

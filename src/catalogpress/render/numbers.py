@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from catalogpress.model.money import plain
 from catalogpress.schema.rates import Measure, RateLine, Unit
 
 MINUS = "\u2212"  # a real minus sign, not a hyphen
@@ -62,7 +63,7 @@ def unit_noun(unit: Unit, quantity: Decimal = Decimal(1)) -> str:
 def _measure(measure: Measure, line: RateLine, units: dict[str, Unit]) -> str:
     unit = units.get(measure.unit or line.unit)
     noun = unit_noun(unit, measure.quantity) if unit else ""
-    return f"{format_number(measure.quantity.normalize())} {noun}".strip()
+    return f"{format_number(plain(measure.quantity))} {noun}".strip()
 
 
 def format_terms(line: RateLine, units: dict[str, Unit]) -> str:

@@ -187,6 +187,7 @@ class RateSheet:
 class OrderLine:
     item: str = fld(Text())
     quantity: Decimal = fld(Money())
+    src: Source = NO_SOURCE
 
 
 @dataclass(frozen=True)
