@@ -133,12 +133,12 @@ def test_jargon_word_forms_and_whole_words():
 
 def test_glossary_acronyms():
     terms = [
-        Term("GB and TB", "Gigabyte and terabyte", "d"),
-        Term("E911", "Enhanced 911", "d"),
-        Term("Mbps", "Megabits per second", "d"),
-        Term("Co-location", "Server co-location", "d"),
-        Term("FY", "Fiscal year", "d"),
-        Term("Cost pool", "Cost pool", "d"),
+        Term("GB and TB", "d", "Gigabyte and terabyte"),
+        Term("E911", "d", "Enhanced 911"),
+        Term("Mbps", "d", "Megabits per second"),
+        Term("Co-location", "d", "Server co-location"),
+        Term("FY", "d", "Fiscal year"),
+        Term("Cost pool", "d", "Cost pool"),
     ]
     assert glossary_acronyms(terms) == {
         "GB": "Gigabyte",

@@ -64,6 +64,8 @@ def glossary_acronyms(terms: Iterable[Term]) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for term in terms:
+        if term.expansion is None:
+            continue
         names, expansions = term.term.split(" and "), term.expansion.split(" and ")
         if len(names) != len(expansions):
             names, expansions = [term.term], [term.expansion]

@@ -21,7 +21,7 @@ class EventView:
     event: Maintenance
     services: tuple[ServiceView, ...]
     state: str  # "upcoming", "under way" or "past", as of the build date
-    when: str  # "March 5, 2026, 4:00 a.m. to 7:00 a.m. (UTC-06:00)"
+    when: str  # "Thursday, March 5, 2026, 4 a.m. to 7 a.m. Eastern time"
 
     @property
     def anchor(self) -> str:
@@ -37,21 +37,28 @@ def event_state(event: Maintenance, as_of: dt.date) -> str:
 
 
 def _clock(moment: dt.datetime) -> str:
+    """7 a.m., 6:30 p.m.: the time style of the rest of the catalog (support hours)."""
     hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'a.m.' if moment.hour < 12 else 'p.m.'}"
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes} {'a.m.' if moment.hour < 12 else 'p.m.'}"
 
 
 def _day(moment: dt.datetime) -> str:
     return f"{moment:%A}, {moment:%B} {moment.day}, {moment.year}"
 
 
-def describe_time(event: Maintenance) -> str:
+def describe_time(event: Maintenance, zone_name: str | None = None) -> str:
+    """"Saturday, December 5, 2026, 6 a.m. to 10 a.m. Eastern time", with the catalog's
+    name for its time zone (site.time_zone), else the offset: "(UTC−05:00)"."""
     start, end = event.start, event.end.astimezone(event.start.tzinfo)
     offset = start.strftime("%z")
-    zone = "UTC" if offset == "+0000" else f"UTC{offset[:3]}:{offset[3:]}"
+    sign = "\u2212" if offset.startswith("-") else "+"
+    zone = zone_name or (
+        "(UTC)" if offset == "+0000" else f"(UTC{sign}{offset[1:3]}:{offset[3:]})"
+    )
     if start.date() == end.date():
-        return f"{_day(start)}, {_clock(start)} to {_clock(end)} ({zone})"
-    return f"{_day(start)}, {_clock(start)} to {_day(end)}, {_clock(end)} ({zone})"
+        return f"{_day(start)}, {_clock(start)} to {_clock(end)} {zone}"
+    return f"{_day(start)}, {_clock(start)} to {_day(end)}, {_clock(end)} {zone}"
 
 
 def event_views(site: Site) -> list[EventView]:
@@ -61,7 +68,7 @@ def event_views(site: Site) -> list[EventView]:
             e,
             tuple(site.services[s] for s in e.services),
             event_state(e, site.as_of),
-            describe_time(e),
+            describe_time(e, site.settings.time_zone),
         )
         for e in site.maintenance
     ]

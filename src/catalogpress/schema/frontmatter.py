@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalogpress.schema.checker import NO_SOURCE, Source
+from catalogpress.schema.checker import NO_SOURCE, Checker, Source
 from catalogpress.schema.fields import Boolean, Date, ListOf, Money, Record, Ref, Text, fld
+from catalogpress.sources.yamlfile import Path as YamlPath
 
 TEXTS = ListOf(Text())
 
@@ -38,15 +39,24 @@ class PageMeta:
 @dataclass(frozen=True)
 class Term:
     term: str = fld(Text())
-    expansion: str = fld(Text())
     definition: str = fld(Text())
+    expansion: str | None = fld(Text(), None)  # what an abbreviation stands for
+
+
+def _check_term(term: Term, path: YamlPath, ck: Checker) -> None:
+    if term.expansion is not None and term.expansion.strip().lower() == term.term.lower():
+        ck.error(
+            (*path, "expansion"),
+            f"the expansion repeats the term '{term.term}'; leave expansion: out (it is for "
+            "what an abbreviation stands for)",
+        )
 
 
 @dataclass(frozen=True)
 class GlossaryMeta:
     """content/glossary.md"""
 
-    terms: tuple[Term, ...] = fld(ListOf(Record(Term), min_items=1))
+    terms: tuple[Term, ...] = fld(ListOf(Record(Term, _check_term), min_items=1))
     title: str = fld(Text(), "Glossary")
     owner: str | None = fld(Ref("person"), None)
     reviewed_on: dt.date | None = fld(Date(), None)

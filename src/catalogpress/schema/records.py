@@ -46,6 +46,9 @@ class SiteSettings:
     featured: tuple[str, ...] = fld(ListOf(Ref("service"), unique=True), ())
     review_months: int = fld(Integer(1, 120), 12)  # warn when content was last reviewed longer ago
     page_size: str = fld(Choice(*PAGE_SIZES), "letter")  # paper of the PDF documents
+    # What readers call the time zone of the maintenance times ("Eastern time"); without
+    # it, times show their UTC offset.
+    time_zone: str | None = fld(Text(), None)
 
 
 @dataclass(frozen=True)
