@@ -117,7 +117,8 @@ def test_event_states_and_service_banners_follow_the_build_date(scratch, tmp_pat
     site, _ = load_site(scratch.root, dt.date(2025, 11, 9))
     assert service_notices(site, "email")[0].state == "under way"
     assert service_notices(site, "email")[0].when == (
-        "Saturday, November 8, 2025, 10 p.m. to Sunday, November 9, 2025, 2:30 a.m. (UTC\u221206:00)"
+        "Saturday, November 8, 2025, 10 p.m. to Sunday, November 9, 2025, "
+        "2:30 a.m. (UTC\u221206:00)"
     )
     scratch.replace("catalog.yaml", "site:\n", "site:\n  time_zone: Central time\n")
     site, _ = load_site(scratch.root, dt.date(2025, 11, 9))

@@ -48,14 +48,12 @@ def _day(moment: dt.datetime) -> str:
 
 
 def describe_time(event: Maintenance, zone_name: str | None = None) -> str:
-    """"Saturday, December 5, 2026, 6 a.m. to 10 a.m. Eastern time", with the catalog's
+    """ "Saturday, December 5, 2026, 6 a.m. to 10 a.m. Eastern time", with the catalog's
     name for its time zone (site.time_zone), else the offset: "(UTC−05:00)"."""
     start, end = event.start, event.end.astimezone(event.start.tzinfo)
     offset = start.strftime("%z")
     sign = "\u2212" if offset.startswith("-") else "+"
-    zone = zone_name or (
-        "(UTC)" if offset == "+0000" else f"(UTC{sign}{offset[1:3]}:{offset[3:]})"
-    )
+    zone = zone_name or ("(UTC)" if offset == "+0000" else f"(UTC{sign}{offset[1:3]}:{offset[3:]})")
     if start.date() == end.date():
         return f"{_day(start)}, {_clock(start)} to {_clock(end)} {zone}"
     return f"{_day(start)}, {_clock(start)} to {_day(end)}, {_clock(end)} {zone}"
