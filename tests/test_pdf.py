@@ -20,6 +20,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from catalogpress.app.build import build, load_site
 from catalogpress.app.cli import main
 from catalogpress.core.errors import SiteError
+from catalogpress.render.numbers import format_rate
 
 from .checks import have, require_tool
 from .conftest import MINIMAL, MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
@@ -86,7 +87,7 @@ def test_all_five_kinds_of_document(sample_site, sample_model):
     active = [s.id for s in sample_model.services.values() if s.status == "active"]
     expected = {
         "service-catalog.pdf",
-        "steering-committee-handout.pdf",
+        "steering-committee-brief.pdf",
         *(f"services/{s}.pdf" for s in active),
         *(f"rates/{s.sheet.id}.pdf" for s in sample_model.sheets),
         *(f"rates/changes/{n.notice.id}.pdf" for n in sample_model.notices),
@@ -102,7 +103,7 @@ def test_page_counts(sample_site, sample_model):
     pdf = sample_site / "pdf"
     for brochure in (pdf / "services").glob("*.pdf"):
         assert 1 <= len(PdfReader(brochure).pages) <= 2, brochure.name
-    assert 1 <= len(PdfReader(pdf / "steering-committee-handout.pdf").pages) <= 2
+    assert 1 <= len(PdfReader(pdf / "steering-committee-brief.pdf").pages) <= 2
     listed = [s for s in sample_model.services.values() if s.listed]
     assert len(PdfReader(pdf / "service-catalog.pdf").pages) > len(listed) + 4
     for sheet in (pdf / "rates").glob("*.pdf"):
@@ -222,7 +223,7 @@ def test_rate_sheet_repeats_header_rows_and_keeps_rows_whole(sample_site, sample
     for page in pages:
         assert re.search(r"ITEM\s+UNIT\s+CHARGE TYPE\s+RATE", page), "header row on every page"
     for line in sheet.sheet.lines:
-        amount = f"${line.amount:,.{max(2, -line.amount.as_tuple().exponent)}f}"
+        amount = format_rate(line)  # $6.10, "Cost + 6%", "At cost"
         assert any(line.item in p and amount in p for p in pages), (line.item, amount)
 
 
@@ -237,7 +238,7 @@ def test_pages_link_their_documents(sample_site, sample_model):
         r'<span class="muted">\(PDF, \d+ pages, \d+ KB\)',
         page(""),
     )
-    assert 'href="pdf/steering-committee-handout.pdf"' in page("")
+    assert 'href="pdf/steering-committee-brief.pdf"' in page("")
     current = sample_model.current_sheet.sheet.id
     assert f'href="../pdf/rates/{current}.pdf"' in page("rates")
     assert 'href="../../pdf/slas/sla-standard.pdf"' in page("slas/sla-standard")
@@ -248,7 +249,7 @@ def test_pages_link_their_documents(sample_site, sample_model):
 @pytest.mark.slow
 def test_fonts_are_the_themes_own(sample_site):
     require_tool(have("pdffonts"), "pdffonts (poppler-utils)")
-    for name in ("service-catalog.pdf", "steering-committee-handout.pdf"):
+    for name in ("service-catalog.pdf", "steering-committee-brief.pdf"):
         fonts = subprocess.run(
             ["pdffonts", str(sample_site / "pdf" / name)],
             capture_output=True,

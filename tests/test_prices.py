@@ -352,3 +352,45 @@ def test_a_class_no_one_uses_and_a_missing_reason_are_warnings(prices_scratch: S
         "lines[4].reason: the rate changed from FY2026 ($90.00) to $95.00: add reason:" in w
         for w in warnings
     ), warnings
+
+
+def test_the_committee_brief_adds_up_the_agency_bills() -> None:
+    from catalogpress.model.committee import committee_brief
+
+    site, _ = load_site(PRICES, AS_OF)
+    brief = committee_brief(site)
+    assert brief.total.yearly == D("33450.00")  # 25,500.00 + 7,950.00
+    assert [(s.name, s.yearly, s.share) for s in brief.by_agency] == [
+        ("DOP", D("25500.00"), D("76.2")),  # 25,500 / 33,450 = 76.23%
+        ("Harbor County", D("7950.00"), D("23.8")),
+    ]
+    assert [(s.name, s.yearly) for s in brief.by_category] == [
+        ("Email and collaboration", D("18720.00")),  # 11,280.00 + 7,440.00
+        ("Hosting", D("14730.00")),  # 14,220.00 + 510.00
+    ]
+    outlook = brief.outlook
+    assert outlook is not None
+    assert (outlook.now, outlook.next, outlook.percent) == (D(33450), D(34500), D("3.1"))
+    # Migration help +5.6% (90 → 95), the state mailbox +4.3%, the local mailbox +4.0%; the
+    # markup line (10% → 12%) has no rate to compare.
+    assert [(r.change.item, r.change.percent) for r in outlook.rises] == [
+        ("Migration help", D("5.6")),
+        ("Mailbox", D("4.3")),
+        ("Mailbox", D("4.0")),
+    ]
+    assert (outlook.rises_count, outlook.falls) == (3, 0)
+
+
+@pytest.mark.slow
+def test_the_brief_pdf_prints_the_same_totals(prices_site: tuple[Site, Path]) -> None:
+    _, out = prices_site
+    brief = re.sub(r"\s+", " ", pdf_text(out / "pdf" / "steering-committee-brief.pdf"))
+    for figure in (
+        "$33,450.00",  # the headline: both agencies' yearly bills
+        "a year billed to 2 agencies",
+        "DOP $25,500.00 76.2%",
+        "Harbor $7,950.00 23.8%",  # the name wraps: "Harbor County"
+        "goes from $33,450.00 to $34,500.00: +$1,050.00 (+3.1%)",
+        "Email: Migration help $90.00 $95.00 +5.6% Staff pay rose.",
+    ):
+        assert figure in brief, (figure, brief)

@@ -26,7 +26,6 @@ from catalogpress.model.views import (
     Site,
     sheet_state,
 )
-from catalogpress.pdf.documents import RateChange
 from catalogpress.render.numbers import format_number
 from catalogpress.render.theme import order_channel, split_columns
 from catalogpress.schema.frontmatter import PageMeta
@@ -320,14 +319,6 @@ def test_benchmark_verdict_and_gap(
     breakdown = BreakdownView(line("1.00"), (), "c", (), 4, difference)
     assert (breakdown.benchmark_verdict, breakdown.benchmark_gap) == (verdict, gap)
     assert str(breakdown.benchmark_gap) == str(gap)  # the same digits the page shows
-
-
-def test_rate_change_direction_holds_when_the_percent_rounds_to_zero() -> None:
-    email = view(service(version("1", AS_OF)))
-    tiny_rise = RateChange(email, "Mailbox", "month", Decimal("1000.00"), Decimal("1000.01"))
-    fall = RateChange(email, "Mailbox", "month", Decimal("10.00"), Decimal("8.00"))
-    assert (tiny_rise.direction, tiny_rise.size) == ("up", Decimal("0.0"))
-    assert (fall.direction, fall.size) == ("down", Decimal("20.0"))
 
 
 # --- theme filters ----------------------------------------------------------------------------

@@ -61,7 +61,7 @@ FILE_PATHS = {
     "search_index": "pagefind/",
     "image": "images/{}",
     "catalog_pdf": "pdf/service-catalog.pdf",
-    "handout_pdf": "pdf/steering-committee-handout.pdf",
+    "brief_pdf": "pdf/steering-committee-brief.pdf",
     "service_pdf": "pdf/services/{}.pdf",
     "rates_pdf": "pdf/rates/{}.pdf",
     "rate_changes_pdf": "pdf/rates/changes/{}.pdf",

@@ -171,6 +171,7 @@ def build_site(
         settings=catalog.site,
         office=catalog.office,
         checks=catalog.checks,
+        committee=catalog.steering_committee,
         units={**BUILTIN_UNITS, **(checked.rates.units or {})},
         categories=categories,
         services=services,

@@ -27,6 +27,7 @@ from catalogpress.schema.records import (
     Person,
     Service,
     SiteSettings,
+    SteeringCommittee,
     Version,
 )
 
@@ -266,6 +267,7 @@ class Site:
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
     checks: Checks = field(default_factory=Checks)  # the plain-language checks in force
+    committee: SteeringCommittee = field(default_factory=SteeringCommittee)
 
     @property
     def glossary_html(self) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urljoin
 
@@ -22,9 +21,8 @@ import jinja2
 from markupsafe import Markup
 
 from catalogpress.core.errors import Problem, SiteError
-from catalogpress.model.money import percent_change
-from catalogpress.model.rate_changes import compare_sheets
-from catalogpress.model.views import ServiceView, SheetView, Site
+from catalogpress.model.committee import committee_brief
+from catalogpress.model.views import Site
 from catalogpress.render.pages import template_problem
 from catalogpress.routes import file_path
 
@@ -34,7 +32,7 @@ class DocSpec:
     path: str  # site path of the PDF: "pdf/services/email.pdf"
     template: str  # "pdf/brochure.html"
     title: str  # the PDF's title: metadata, window title, link text
-    kind: str  # brochure, catalog, rates, rate-changes, sla, agency-sla, handout
+    kind: str  # brochure, catalog, rates, rate-changes, sla, agency-sla, brief
     linked_from: tuple[str, ...]  # output paths of the pages that offer it for download
     context: dict[str, Any]
     date: str  # ISO date it is "as of": from the data, never the clock
@@ -76,12 +74,12 @@ def document_specs(site: Site) -> list[DocSpec]:
             as_of,
         ),
         DocSpec(
-            file_path("handout_pdf"),
-            "pdf/handout.html",
-            f"{office.short_name} at a glance: steering committee handout",
-            "handout",
+            file_path("brief_pdf"),
+            "pdf/brief.html",
+            f"{site.committee.name} brief: {office.short_name} results, spend and decisions",
+            "brief",
             ("index.html", "care/index.html"),
-            {"sheet": sheet, "changes": fiscal_year_changes(site)},
+            {"brief": committee_brief(site)},
             as_of,
         ),
     ]
@@ -205,75 +203,3 @@ def absolute_links(html: str, page_path: str, base: str) -> Markup:
         return f'{match.group(1)}="{absolute}"'
 
     return Markup(_LINK.sub(fix, html))  # noqa: S704 - input is sanitized by markup.py
-
-
-@dataclass(frozen=True)
-class RateChange:
-    service: ServiceView
-    item: str
-    unit: str
-    old: Decimal
-    new: Decimal
-
-    @property
-    def percent(self) -> Decimal:
-        return percent_change(self.old, self.new) or Decimal(0)
-
-    @property
-    def direction(self) -> str:
-        """Up or down: a change that rounds to 0.0% still went one way."""
-        return "up" if self.new > self.old else "down"
-
-    @property
-    def size(self) -> Decimal:
-        """The percent change without its sign; `direction` tells which way."""
-        return abs(self.percent)
-
-
-@dataclass(frozen=True)
-class FiscalYearChanges:
-    """What moved between last fiscal year's rate sheet and the current one."""
-
-    previous: SheetView
-    current: SheetView
-    changed: tuple[RateChange, ...]  # biggest moves first
-    unchanged: int
-    new_services: tuple[ServiceView, ...]
-    service_updates: tuple[tuple[ServiceView, tuple[str, ...]], ...]  # versions this year
-
-    def count(self, direction: str) -> int:
-        return sum(1 for c in self.changed if c.direction == direction)
-
-
-def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:
-    current = site.current_sheet
-    older = [s for s in site.sheets if current and s.first_day < current.first_day]
-    if current is None or not older:
-        return None
-    previous = older[0]
-
-    # Lines are matched the same way as the rate change notice (changes.py).
-    changed, unchanged = [], 0
-    for line in compare_sheets(previous.sheet, current.sheet).lines:
-        if line.old is None or line.new is None or line.old == 0 or line.pricing != "rate":
-            continue
-        if line.kind == "same":
-            unchanged += 1
-            continue
-        item = f"{line.item} ({line.customer_class})" if line.customer_class else line.item
-        changed.append(RateChange(site.services[line.service], item, line.unit, line.old, line.new))
-    changed.sort(key=lambda c: (-abs(c.percent), c.service.name, c.item))
-    priced_before = {line.service for line in previous.sheet.lines}
-    new = tuple(
-        site.services[s]
-        for s in dict.fromkeys(ln.service for ln in current.sheet.lines)
-        if s not in priced_before
-    )
-    updates = tuple(
-        (view, view.version.changes)
-        for view in site.services.values()
-        if view.listed
-        and view.version.changes
-        and current.first_day <= view.version.effective <= site.as_of
-    )
-    return FiscalYearChanges(previous, current, tuple(changed), unchanged, new, updates)

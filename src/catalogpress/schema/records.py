@@ -268,6 +268,24 @@ class Checks:
 
 
 @dataclass(frozen=True)
+class CommitteeAsk:
+    """A decision or request the office brings to the steering committee."""
+
+    title: str = fld(Text())
+    text: str = fld(Text())
+    decide_by: dt.date | None = fld(Date(), None)
+
+
+@dataclass(frozen=True)
+class SteeringCommittee:
+    """catalog.yaml `steering_committee:`: what the committee brief asks of its members."""
+
+    name: str = fld(Text(), "Technology Steering Committee")
+    meeting: dt.date | None = fld(Date(), None)  # the meeting the brief is for
+    asks: tuple[CommitteeAsk, ...] = fld(ListOf(Record(CommitteeAsk)), ())
+
+
+@dataclass(frozen=True)
 class Catalog:
     """catalog.yaml as written."""
 
@@ -281,3 +299,4 @@ class Catalog:
     agencies: tuple[Agency, ...] = fld(ListOf(Record(Agency)), ())
     maintenance: tuple[Maintenance, ...] = fld(ListOf(Record(Maintenance, _check_maintenance)), ())
     checks: Checks = fld(Record(Checks), Checks())
+    steering_committee: SteeringCommittee = fld(Record(SteeringCommittee), SteeringCommittee())
