@@ -236,6 +236,15 @@ class OrderPrice:
         return t.one_time if (t.monthly or t.yearly) else Decimal(0)
 
     @property
+    def estimate(self) -> str:
+        """The estimator's address fragment with this order filled in."""
+        class_id = self.customer_class.id if self.customer_class else None
+        return urlencode(
+            [("class", class_id)] * bool(class_id)
+            + [(line_key(c.line), f"{c.quantity:f}") for c in self.charges]
+        )
+
+    @property
     def estimable(self) -> bool:
         """False when the price depends on a provider's bill nobody knows in advance."""
         return not any(c.terms.vendor_priced for c in self.charges)
