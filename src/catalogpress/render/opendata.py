@@ -11,6 +11,16 @@ from typing import Any
 
 from catalogpress.model.maintenance import ICS_PATH, event_views
 from catalogpress.model.views import Site
+from catalogpress.render.json_schema import (
+    DATE,
+    DATETIME,
+    ID,
+    MONEY,
+    TEXT,
+    URL,
+    json_object,
+    nullable,
+)
 from catalogpress.render.price_data import (
     CLASSES_SCHEMA,
     LINE_SCHEMA,
@@ -24,16 +34,6 @@ from catalogpress.routes import file_path
 JSON_PATH = file_path("catalog_json")
 SCHEMA_PATH = file_path("catalog_schema")
 SCHEMA_VERSION = "2.0"  # 2.0: rate kinds, customer classes, typical orders
-MONEY = {
-    "type": "string",
-    "pattern": r"^[0-9]+(\.[0-9]{1,4})?$",
-    "description": "An exact amount in US dollars, as a decimal string.",
-}
-DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-DATETIME = {"type": "string", "format": "date-time"}
-TEXT = {"type": "string", "minLength": 1}
-ID = {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}
-URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
 
 
 def _url(site: Site, path: str) -> str:
@@ -138,19 +138,6 @@ def catalog_data(site: Site) -> dict[str, Any]:
     }
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": properties,
-        "required": [name for name in properties if name not in optional],
-    }
-
-
 def catalog_schema(site: Site) -> dict[str, Any]:
     """JSON Schema (2020-12) for catalog.json; tests validate the output against it."""
     line = LINE_SCHEMA
@@ -160,30 +147,30 @@ def catalog_schema(site: Site) -> dict[str, Any]:
         "title": f"{site.office.name} service catalog",
         "description": "Services, rates, service levels and scheduled maintenance, as "
         "published on the catalog website. Amounts are decimal strings in USD.",
-        **_object(
+        **json_object(
             {
                 "$schema": URL,
                 "schema_version": {"const": SCHEMA_VERSION},
                 "as_of": DATE,
                 "url": URL,
-                "office": _object(
+                "office": json_object(
                     {
                         "name": TEXT,
                         "short_name": TEXT,
-                        "parent": _nullable(TEXT),
+                        "parent": nullable(TEXT),
                         "mission": TEXT,
-                        "service_desk": _object(
+                        "service_desk": json_object(
                             {"phone": TEXT, "email": TEXT, "portal": URL, "hours": TEXT}
                         ),
                     }
                 ),
                 "categories": {
                     "type": "array",
-                    "items": _object({"id": ID, "name": TEXT, "description": TEXT, "url": URL}),
+                    "items": json_object({"id": ID, "name": TEXT, "description": TEXT, "url": URL}),
                 },
                 "services": {
                     "type": "array",
-                    "items": _object(
+                    "items": json_object(
                         {
                             "id": ID,
                             "name": TEXT,
@@ -191,8 +178,8 @@ def catalog_schema(site: Site) -> dict[str, Any]:
                             "status": {"enum": ["proposed", "active", "retiring", "retired"]},
                             "version": TEXT,
                             "effective": DATE,
-                            "retire_on": _nullable(DATE),
-                            "replaced_by": _nullable(ID),
+                            "retire_on": nullable(DATE),
+                            "replaced_by": nullable(ID),
                             "summary": TEXT,
                             "audiences": {"type": "array", "items": TEXT},
                             "included": {"type": "array", "items": TEXT},
@@ -201,10 +188,10 @@ def catalog_schema(site: Site) -> dict[str, Any]:
                             "owner_team": TEXT,
                             "no_charge": {"type": "boolean"},
                             "support_hours": TEXT,
-                            "ordering": _object(
+                            "ordering": json_object(
                                 {
                                     "channel": {"enum": ["portal", "email", "phone", "form"]},
-                                    "url": _nullable(URL),
+                                    "url": nullable(URL),
                                     "lead_time_days": {"type": "integer", "minimum": 0},
                                 }
                             ),
@@ -214,12 +201,12 @@ def catalog_schema(site: Site) -> dict[str, Any]:
                 },
                 "rate_sheets": {
                     "type": "array",
-                    "items": _object(
+                    "items": json_object(
                         {
                             "id": ID,
                             "fiscal_year": {"type": "integer"},
                             "effective": DATE,
-                            "ends": _nullable(DATE),
+                            "ends": nullable(DATE),
                             "approved_by": TEXT,
                             "approved_on": DATE,
                             "current": {"type": "boolean"},
@@ -232,7 +219,7 @@ def catalog_schema(site: Site) -> dict[str, Any]:
                 "typical_orders": TYPICAL_SCHEMA,
                 "slas": {
                     "type": "array",
-                    "items": _object(
+                    "items": json_object(
                         {
                             "id": ID,
                             "name": TEXT,
@@ -244,7 +231,7 @@ def catalog_schema(site: Site) -> dict[str, Any]:
                 },
                 "maintenance": {
                     "type": "array",
-                    "items": _object(
+                    "items": json_object(
                         {
                             "id": ID,
                             "title": TEXT,

@@ -9,35 +9,24 @@ from typing import Any
 
 from catalogpress.model.money import terms
 from catalogpress.model.views import Site
-from catalogpress.schema.rates import CHARGE_TYPES, PRICINGS, UNIT_PERIODS, Benchmark, RateLine
-
-MONEY = {
-    "type": "string",
-    "pattern": r"^[0-9]+(\.[0-9]{1,4})?$",
-    "description": "An exact amount in US dollars, as a decimal string.",
-}
-QUANTITY = {
-    "type": "string",
-    "pattern": r"^[0-9]+(\.[0-9]{1,4})?$",
-    "description": "An exact quantity in the line's unit, as a decimal string.",
-}
-DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-TEXT = {"type": "string", "minLength": 1}
-ID = {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}
-URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
-
-
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def json_object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": properties,
-        "required": [name for name in properties if name not in optional],
-    }
+from catalogpress.render.json_schema import (
+    DATE,
+    ID,
+    MONEY,
+    QUANTITY,
+    TEXT,
+    URL,
+    json_object,
+    nullable,
+)
+from catalogpress.schema.rates import (
+    CHARGE_TYPES,
+    PRICINGS,
+    UNIT_PERIODS,
+    Benchmark,
+    Breakdown,
+    RateLine,
+)
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -103,21 +92,7 @@ LINE_SCHEMA = json_object(
         "increment": nullable(QUANTITY),
         "notes": nullable(TEXT),
         "reason": nullable(TEXT),
-        "breakdown": nullable(
-            json_object(
-                {
-                    name: MONEY
-                    for name in (
-                        "labor",
-                        "facilities",
-                        "hardware",
-                        "disaster_recovery",
-                        "security",
-                        "overhead",
-                    )
-                }
-            )
-        ),
+        "breakdown": nullable(json_object({name: MONEY for name in Breakdown.LABELS})),
         "benchmark": BENCHMARK,
     }
 )
