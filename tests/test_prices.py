@@ -394,3 +394,36 @@ def test_the_brief_pdf_prints_the_same_totals(prices_site: tuple[Site, Path]) ->
         "Email: Migration help $90.00 $95.00 +5.6% Staff pay rose.",
     ):
         assert figure in brief, (figure, brief)
+
+
+def test_the_review_packet_is_for_the_last_quarter_that_has_ended() -> None:
+    from catalogpress.model.review import review_packet
+
+    site, _ = load_site(PRICES, AS_OF)
+    agencies = {a.agency.id: a for a in site.agencies}
+    parks = review_packet(site, agencies["parks"])
+    # Built on November 1, 2025; the fiscal year starts in July (the FY2026 sheet).
+    assert (parks.quarter.label, parks.quarter.months) == ("FY2026 Q1", "July to September 2025")
+    assert parks.next_review == dt.date(2026, 1, 1)  # after the quarter under way
+    # A quarter is a fourth of each service's yearly cost: email 11,280.00 / 4, web
+    # hosting 14,220.00 / 4.
+    assert [(c.service.id, c.quarter) for c in parks.costs] == [
+        ("email", D("2820.00")),
+        ("web-hosting", D("3555.00")),
+    ]
+    assert parks.quarter_total == D("6375.00")
+    harbor = review_packet(site, agencies["harbor"])
+    assert harbor.quarter_total == D("1987.50")  # 7,440.00 / 4 + 510.00 / 4
+    [impact] = harbor.impacts
+    assert impact.change == D("300.00")
+
+
+@pytest.mark.slow
+def test_the_review_packet_pdf_and_page_agree(prices_site: tuple[Site, Path]) -> None:
+    _, out = prices_site
+    page = _page_text(out / "agencies" / "parks" / "review" / "index.html")
+    pdf = re.sub(r"\s+", " ", pdf_text(out / "pdf" / "reviews" / "parks.pdf"))
+    for text in (page, pdf):
+        assert "FY2026 Q1: July to September 2025" in text
+        assert "Total $2,100.00 $6,375.00 $25,500.00" in text, text
+        assert "goes from $25,500.00 to $26,250.00: +$750.00 (+2.9%)" in text

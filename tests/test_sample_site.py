@@ -96,6 +96,7 @@ PAGE_TYPES = {
     "search": "search/?q=email",
     "agencies": "agencies/",
     "agency": "agencies/{agency}/",
+    "review": "agencies/{agency}/review/",
     "maintenance": "care/maintenance/",
     "open-data": "data/",
 }

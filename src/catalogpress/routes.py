@@ -45,6 +45,7 @@ PAGE_PATHS = {
     "maintenance": "care/maintenance/",
     "data": "data/",
     "agency": "agencies/{}/",
+    "review": "agencies/{}/review/",
     "accessibility": "accessibility/",
     "privacy": "privacy/",
 }
@@ -67,6 +68,7 @@ FILE_PATHS = {
     "rate_changes_pdf": "pdf/rates/changes/{}.pdf",
     "sla_pdf": "pdf/slas/{}.pdf",
     "agency_sla_pdf": "pdf/slas/agencies/{}.pdf",
+    "review_pdf": "pdf/reviews/{}.pdf",
 }
 # Top-level names the site uses itself, which a page in content/pages/ may not take.
 RESERVED_NAMES = frozenset(
@@ -204,10 +206,17 @@ class RouteTable:
             _route("accessibility", "", "Accessibility", "Accessibility", home),
             _route("privacy", "", "Privacy", "Privacy", home),
         ]
-        routes += [
-            _route("agency", a.id, a.name, a.short_name or a.name, agencies)
-            for a in sorted(catalog.agencies, key=lambda a: a.name)
-        ]
+        for a in sorted(catalog.agencies, key=lambda a: a.name):
+            routes.append(_route("agency", a.id, a.name, a.short_name or a.name, agencies))
+            routes.append(
+                _route(
+                    "review",
+                    a.id,
+                    f"Operations review: {a.name}",
+                    "Operations review",
+                    ("agency", a.id),
+                )
+            )
         return cls(routes)
 
     def get(self, kind: str, key: str = "") -> Route:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.model.committee import committee_brief
+from catalogpress.model.review import review_packet
 from catalogpress.model.views import Site
 from catalogpress.render.pages import template_problem
 from catalogpress.routes import file_path
@@ -147,6 +148,18 @@ def document_specs(site: Site) -> list[DocSpec]:
                 "agency-sla",
                 ("care/index.html",),
                 {"sla": agency.sla, "agency": agency},
+                as_of,
+            )
+        )
+        review = site.routes.get("review", agency.agency.id)
+        specs.append(
+            DocSpec(
+                file_path("review_pdf", agency.agency.id),
+                "pdf/review.html",
+                review.title,
+                "review",
+                (review.output, site.routes.get("agency", agency.agency.id).output),
+                {"packet": review_packet(site, agency)},
                 as_of,
             )
         )

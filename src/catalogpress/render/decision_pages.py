@@ -20,6 +20,7 @@ from catalogpress.model.maintenance import (
     event_views,
     service_notices,
 )
+from catalogpress.model.review import review_packet
 from catalogpress.model.views import AgencyView, ServiceView, Site
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from catalogpress.render.outputs import Output
@@ -55,7 +56,16 @@ class DecisionContexts:
     """What each page that helps agencies decide shows, by page kind; the shared
     figures (estimator data, upcoming maintenance) are worked out once per render."""
 
-    KINDS = ("agencies", "estimator", "compare", "search", "maintenance", "data", "agency")
+    KINDS = (
+        "agencies",
+        "estimator",
+        "compare",
+        "search",
+        "maintenance",
+        "data",
+        "agency",
+        "review",
+    )
 
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -97,6 +107,8 @@ class DecisionContexts:
             return {"months": _months(event_views(site)), "ics_path": ICS_PATH}
         if kind == "data":
             return {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH}
+        if kind == "review":
+            return {"packet": review_packet(site, self._agencies[key])}
         if kind == "agency":
             agency = self._agencies[key]
             used = {s.id for s in agency.services}

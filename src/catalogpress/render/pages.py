@@ -56,6 +56,7 @@ TEMPLATES = {
     "maintenance": "maintenance.html",
     "data": "data.html",
     "agency": "agency.html",
+    "review": "review.html",
     "accessibility": "accessibility.html",
     "privacy": "privacy.html",
 }

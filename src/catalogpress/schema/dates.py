@@ -7,6 +7,7 @@ One place decides them, so the checks, the site model and every page agree on wh
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from catalogpress.schema.fields import FIRST_YEAR, LAST_YEAR
 from catalogpress.schema.rates import Rates, RateSheet
@@ -61,3 +62,50 @@ def effective_status(version: Version, on: dt.date) -> str:
 def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.month - 1 + months, 12)
     return dt.date(day.year + year, month + 1, min(day.day, 28))
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A quarter of the fiscal year: FY2027 Q1 is July to September 2026 when the fiscal
+    year starts in July (and is named for the year it ends in)."""
+
+    fiscal_year: int
+    number: int  # 1 to 4
+    first: dt.date
+    last: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"FY{self.fiscal_year} Q{self.number}"
+
+    @property
+    def key(self) -> str:
+        return f"fy{self.fiscal_year}-q{self.number}"
+
+    @property
+    def months(self) -> str:
+        """ "July to September 2026"."""
+        start = f"{self.first:%B}" + (
+            "" if self.first.year == self.last.year else f" {self.first.year}"
+        )
+        return f"{start} to {self.last:%B} {self.last.year}"
+
+
+def fiscal_quarter(day: dt.date, start_month: int) -> Quarter:
+    """The fiscal quarter `day` falls in, for a fiscal year starting on the first of
+    `start_month`."""
+    offset = (day.month - start_month) % 12
+    number = offset // 3 + 1
+    first = add_months(dt.date(day.year, day.month, 1), -(offset % 3))
+    last = add_months(first, 3) - dt.timedelta(days=1)
+    fy_start_year = day.year if day.month >= start_month else day.year - 1
+    fiscal_year = fy_start_year + (1 if start_month != 1 else 0)
+    return Quarter(fiscal_year, number, first, last)
+
+
+def last_complete_quarter(as_of: dt.date, start_month: int) -> Quarter:
+    """The latest fiscal quarter that has ended by `as_of`."""
+    current = fiscal_quarter(as_of, start_month)
+    if as_of == current.last:
+        return current
+    return fiscal_quarter(current.first - dt.timedelta(days=1), start_month)
