@@ -103,7 +103,7 @@ def starter_site(tmp_path_factory):
 def test_the_starter_builds_its_pdfs_with_no_warnings(starter_site):
     site, report = starter_site
     assert [str(w) for w in report.warnings] == []
-    assert report.pdfs == 7
+    assert report.pdfs == 8  # book, brief, 2 brochures, rates, SLA, agency SLA, review packet
     assert (site / "pdf" / "rates" / "fy2027.pdf").is_file()
 
 
