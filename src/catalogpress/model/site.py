@@ -16,7 +16,9 @@ from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.core.errors import Problems
 from catalogpress.model.markdown import MarkdownJobs, Rendered, RenderedBodies, line_of
 from catalogpress.model.news import catalog_events
+from catalogpress.model.performance import Performance
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
+from catalogpress.model.scorecards import PerformanceView, performance_view
 from catalogpress.model.views import (
     AgencyView,
     BodyReads,
@@ -200,6 +202,28 @@ def build_site(
         featured=[services[s] for s in catalog.site.featured],
         maintenance=tuple(sorted(catalog.maintenance, key=lambda m: (m.start, m.id))),
         routes=routes,
+        performance=_performance(checked, services, slas, routes),
+    )
+
+
+def _performance(
+    checked: Checked,
+    services: dict[str, ServiceView],
+    slas: dict[str, SlaView],
+    routes: RouteTable,
+) -> PerformanceView:
+    """The scorecards of the services with measurements (performance.csv)."""
+    measured = Performance(
+        checked.performance,
+        {s.id: s for s in checked.catalog.services},
+        {sid: d.meta for sid, d in checked.slas.items()},
+    )
+    return performance_view(
+        measured,
+        {sid: (v.name, v.path) for sid, v in services.items()},
+        {sid: (v.meta, v.path) for sid, v in slas.items()},
+        {sid: routes.path("scorecard", sid) for sid in measured.by_service},
+        tuple(sid for sid, v in services.items() if v.listed),
     )
 
 
@@ -212,6 +236,7 @@ def site_routes(checked: Checked) -> RouteTable:
         {sid: d.meta for sid, d in checked.slas.items()},
         {slug: d.meta for slug, d in checked.pages.items()},
         glossary.meta.title if glossary else "Glossary",
+        {m.service for m in checked.performance},
     )
 
 

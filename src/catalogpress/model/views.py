@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import ChangeNotice, LineChange
+from catalogpress.model.scorecards import PerformanceView
 from catalogpress.routes import RouteTable
 from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from catalogpress.schema.records import (
@@ -275,6 +276,7 @@ class Site:
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
     checks: Checks = field(default_factory=Checks)  # the plain-language checks in force
+    performance: PerformanceView = field(default_factory=lambda: PerformanceView({}, ()))
 
     @property
     def glossary_html(self) -> str:

@@ -60,3 +60,8 @@ def effective_status(version: Version, on: dt.date) -> str:
 def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.month - 1 + months, 12)
     return dt.date(day.year + year, month + 1, min(day.day, 28))
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month `month` lies in."""
+    return add_months(month.replace(day=1), 1) - dt.timedelta(days=1)
