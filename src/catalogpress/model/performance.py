@@ -28,6 +28,11 @@ SHARE_PLACES = 1  # 93.3 (incidents in time, requests on time)
 SCORE_PLACES = 2  # 4.36 out of 5
 
 
+def month_name(month: dt.date) -> str:
+    """ "March 2026"."""
+    return f"{month:%B} {month.year}"
+
+
 def rounded(value: Decimal, places: int) -> Decimal:
     """The one rounding rule: half-up to `places` decimal places."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -92,6 +97,10 @@ class MonthResult:
     @property
     def month(self) -> dt.date:
         return self.row.month
+
+    @property
+    def label(self) -> str:
+        return month_name(self.row.month)
 
     @property
     def availability(self) -> Outcome:

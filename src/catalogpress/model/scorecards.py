@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from catalogpress.model.performance import (
     MonthResult,
@@ -18,6 +18,7 @@ from catalogpress.model.performance import (
     PeriodResult,
     Performance,
     TargetSummary,
+    month_name,
     quarter_ending,
     year_ending,
 )
@@ -33,10 +34,6 @@ def duration(minutes: int) -> str:
     if rest or not hours:
         parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
     return " ".join(parts)
-
-
-def month_name(month: dt.date) -> str:
-    return f"{month:%B} {month.year}"
 
 
 def span_name(first: dt.date, last: dt.date) -> str:
@@ -109,6 +106,25 @@ class Scorecard:
     def summary(self) -> str:
         return summary(self.year, self.sla_meta)
 
+    @property
+    def chart_caption(self) -> str:
+        """What the trend chart shows, in words: its text alternative."""
+        goal = f"{self.sla_meta.availability.normalize():f}%"
+        shown = [r for r in self.months if r.result is not None]
+        missed = [r for r in shown if r.result and r.result.availability.met is False]
+        text = (
+            f"Availability each month from {self.year_label}, against the target of {goal} "
+            f"(the dashed line): met in {len(shown) - len(missed)} of {len(shown)} months"
+        )
+        if missed:
+            text += ", missed in " + ", ".join(
+                f"{r.label} ({r.result.availability.measured}%)" for r in missed if r.result
+            )
+        gaps = len(self.months) - len(shown)
+        if gaps:
+            text += f"; {gaps} month{'s' if gaps > 1 else ''} not reported"
+        return text + ". The table below gives every month's figures."
+
 
 def summary(year: PeriodResult, sla: SlaMeta) -> str:
     """The scorecard in plain words, from the figures."""
@@ -162,18 +178,29 @@ class PerformanceView:
 
     cards: dict[str, Scorecard]
     unmeasured: tuple[tuple[str, str], ...]  # (name, path) of listed services without figures
+    history: Mapping[str, tuple[MonthResult, ...]] = field(default_factory=dict)  # every month
 
     @property
     def first_card(self) -> Scorecard | None:
         return next(iter(self.cards.values()), None)
 
+    @property
+    def quarter_label(self) -> str:
+        card = self.first_card
+        return card.quarter_label if card else ""
+
+    @property
+    def latest_label(self) -> str:
+        card = self.first_card
+        return month_name(card.year.last) if card else ""
+
     def for_sla(self, sla: str) -> list[Scorecard]:
         return [c for c in self.cards.values() if c.sla == sla]
 
     @property
-    def misses(self) -> list[tuple[Scorecard, MonthResult, Outcome]]:
-        """Every target missed in the latest quarter, service by service."""
-        return [(c, m, o) for c in self.cards.values() for m, o in c.quarter.misses]
+    def misses(self) -> list[tuple[Scorecard, MonthResult]]:
+        """Every month of the latest quarter that missed a target, service by service."""
+        return [(c, m) for c in self.cards.values() for m in c.quarter.months if m.misses]
 
 
 def performance_view(
@@ -216,4 +243,4 @@ def performance_view(
                 ),
             )
     unmeasured = tuple(names[s] for s in listed if s not in cards)
-    return PerformanceView(cards, unmeasured)
+    return PerformanceView(cards, unmeasured, performance.by_service)

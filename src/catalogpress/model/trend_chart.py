@@ -35,6 +35,10 @@ class ChartBar:
     label_x: float
 
     @property
+    def name(self) -> str:
+        return f"{self.month:%B} {self.month.year}"
+
+    @property
     def colour(self) -> str:
         return MISSED_COLOUR if self.verdict == "missed" else MET_COLOUR
 
