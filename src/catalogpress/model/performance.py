@@ -67,7 +67,7 @@ class Outcome:
 
     @property
     def verdict(self) -> str:
-        """"met", "missed" or "none" (nothing to measure)."""
+        """ "met", "missed" or "none" (nothing to measure)."""
         return {True: "met", False: "missed", None: "none"}[self.met]
 
 
@@ -222,9 +222,7 @@ def period_result(
         places = AVAILABILITY_PLACES if target.target.key == "availability" else SHARE_PLACES
         pooled = Outcome(target.target, percent(met_count, count, places), met_count, count)
         measured = [o for o in same if o.met is not None]
-        summaries.append(
-            TargetSummary(pooled, sum(1 for o in measured if o.met), len(measured))
-        )
+        summaries.append(TargetSummary(pooled, sum(1 for o in measured if o.met), len(measured)))
     return PeriodResult(service, first, last, inside, tuple(summaries))
 
 

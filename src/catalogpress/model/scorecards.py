@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from catalogpress.model.performance import (
     MonthResult,
     Outcome,
-    PeriodResult,
     Performance,
+    PeriodResult,
     TargetSummary,
     month_name,
     quarter_ending,
@@ -58,7 +58,9 @@ class MonthRow:
 
     @property
     def incident_misses(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.result.incident_outcomes if o.met is False) if self.result else ()
+        return (
+            tuple(o for o in self.result.incident_outcomes if o.met is False) if self.result else ()
+        )
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ class Scorecard:
     @property
     def targets(self) -> tuple[TargetRow, ...]:
         in_quarter = {s.outcome.target.key: s for s in self.quarter.summaries}
-        return tuple(TargetRow(in_quarter.get(s.outcome.target.key), s) for s in self.year.summaries)
+        return tuple(
+            TargetRow(in_quarter.get(s.outcome.target.key), s) for s in self.year.summaries
+        )
 
     @property
     def quarter_incident_targets(self) -> tuple[int, int]:
@@ -132,8 +136,10 @@ def summary(year: PeriodResult, sla: SlaMeta) -> str:
     if avail is None:
         return "We have no measurements for this service in the last 12 months yet."
     reported, measured = len(year.months), avail.months_measured
-    window = "the last 12 months" if reported == year.expected_months else (
-        f"the {reported} months reported of the last 12"
+    window = (
+        "the last 12 months"
+        if reported == year.expected_months
+        else (f"the {reported} months reported of the last 12")
     )
     missed = [m for m in year.months if m.availability.met is False]
     goal = f"{avail.outcome.target.goal}%"

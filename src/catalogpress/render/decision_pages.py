@@ -105,7 +105,12 @@ class DecisionContexts:
             return {"months": _months(event_views(site)), "ics_path": ICS_PATH}
         if kind == "data":
             files = performance_files() if site.performance.cards else {}
-            return {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH, **files}
+            return {
+                "json_path": JSON_PATH,
+                "schema_path": SCHEMA_PATH,
+                "ics_path": ICS_PATH,
+                **files,
+            }
         if kind == "agency":
             agency = self._agencies[key]
             used = {s.id for s in agency.services}

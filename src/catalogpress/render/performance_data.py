@@ -68,8 +68,9 @@ def performance_csv(site: Site) -> bytes:
         counts = {c.level: c for c in row.incidents}
         for level in levels:
             c = counts.get(level)
-            respond, resolve = by_key.get(f"{level.lower()}-respond"), by_key.get(
-                f"{level.lower()}-resolve"
+            respond, resolve = (
+                by_key.get(f"{level.lower()}-respond"),
+                by_key.get(f"{level.lower()}-resolve"),
             )
             cells += [c.incidents, c.responded, c.resolved] if c else ["", "", ""]
             cells += [f"{respond.target.goal}" if respond else ""]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -108,7 +109,7 @@ class Measurement:
 class _Row:
     """Converting the cells of one row, collecting every mistake in it."""
 
-    def __init__(self, file: str, row: CsvRow, names: dict[int, str], problems: Problems):
+    def __init__(self, file: str, row: CsvRow, names: dict[int, str], problems: Problems) -> None:
         self.file, self.problems, self.bad = file, problems, False
         self.cells = {names[i]: c for i, c in enumerate(row.cells) if i in names}
 
@@ -121,8 +122,12 @@ class _Row:
         column, text = COLUMNS[name], self.cells[name].text.strip()
         if column.kind == "text":
             if len(text) > MAX_NOTE:
-                self.error(cell, name, f"the note is {len(text)} characters long (at most "
-                           f"{MAX_NOTE}; say what happened in a sentence or two)")
+                self.error(
+                    cell,
+                    name,
+                    f"the note is {len(text)} characters long (at most "
+                    f"{MAX_NOTE}; say what happened in a sentence or two)",
+                )
             return text
         if not text:
             if column.kind == "score":
@@ -133,8 +138,12 @@ class _Row:
             return self._month(cell, name, text)
         if column.kind == "service":
             if not is_id(text):
-                self.error(cell, name, f"'{text}' is not a service id (expected lowercase "
-                           "letters, digits and hyphens, as in catalog.yaml)")
+                self.error(
+                    cell,
+                    name,
+                    f"'{text}' is not a service id (expected lowercase "
+                    "letters, digits and hyphens, as in catalog.yaml)",
+                )
             return text
         if column.kind == "score":
             return self._score(cell, name, text)
@@ -155,8 +164,12 @@ class _Row:
             return None
         number = int(plain)
         if number > most:
-            self.error(cell, name, f"{number:,} is more than {most:,}, the most it can be "
-                       f"({_expected(COLUMNS[name])})")
+            self.error(
+                cell,
+                name,
+                f"{number:,} is more than {most:,}, the most it can be "
+                f"({_expected(COLUMNS[name])})",
+            )
             return None
         return number
 
@@ -166,8 +179,12 @@ class _Row:
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             score = None
         if score is None or not Decimal(1) <= score <= Decimal(5):
-            self.error(cell, name, f"expected an average score from 1 to 5 with at most two "
-                       f"decimals (like 4.36), got '{text}'")
+            self.error(
+                cell,
+                name,
+                f"expected an average score from 1 to 5 with at most two "
+                f"decimals (like 4.36), got '{text}'",
+            )
             return None
         return score
 
@@ -190,9 +207,13 @@ def read_measurements(table: CsvTable, problems: Problems) -> tuple[Measurement,
     for row in table.rows:
         if len(row.cells) != len(table.header):
             problems.add(
-                table.file, row.line, "", f"this row has {len(row.cells)} cells but the header "
+                table.file,
+                row.line,
+                "",
+                f"this row has {len(row.cells)} cells but the header "
                 f"has {len(table.header)} (expected one cell per column; quote a cell that "
-                'holds a comma, like "Power, cooling")', column=1,
+                'holds a comma, like "Power, cooling")',
+                column=1,
             )
             continue
         reading = _Row(table.file, row, names, problems)
@@ -209,14 +230,22 @@ def _header(table: CsvTable, problems: Problems) -> dict[int, str] | None:
     for i, cell in enumerate(table.header):
         name = cell.text.strip().lower()
         if name in names.values():
-            problems.add(table.file, cell.line, name, "this column is named twice; remove one",
-                         column=cell.column)
+            problems.add(
+                table.file,
+                cell.line,
+                name,
+                "this column is named twice; remove one",
+                column=cell.column,
+            )
             ok = False
         elif name not in COLUMNS:
             problems.add(
-                table.file, cell.line, name or f"column {i + 1}",
+                table.file,
+                cell.line,
+                name or f"column {i + 1}",
                 f"unknown column '{cell.text.strip()}'{suggest(name, COLUMNS)} (the columns "
-                "are listed in docs/formats.md)", column=cell.column,
+                "are listed in docs/formats.md)",
+                column=cell.column,
             )
             ok = False
         else:
@@ -229,24 +258,32 @@ def _header(table: CsvTable, problems: Problems) -> dict[int, str] | None:
             missing += [c.name for c in group if c.name not in present]
     if missing:
         problems.add(
-            table.file, 1, "", f"the header lacks the column{'s' if len(missing) > 1 else ''} "
+            table.file,
+            1,
+            "",
+            f"the header lacks the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} (expected a first line naming every column; see "
-            "docs/formats.md)", column=1,
+            "docs/formats.md)",
+            column=1,
         )
         ok = False
     return names if ok else None
 
 
 def _measurement(
-    file: str, row: CsvRow, cells: dict[str, Cell], values: dict[str, object]
+    file: str, row: CsvRow, cells: dict[str, Cell], values: Mapping[str, object]
 ) -> Measurement:
     def whole(name: str) -> int | None:
         value = values.get(name)
         return value if isinstance(value, int) else None
 
     incidents = tuple(
-        IncidentCounts(p, whole(f"{p.lower()}_incidents") or 0,
-                       whole(f"{p.lower()}_responded") or 0, whole(f"{p.lower()}_resolved") or 0)
+        IncidentCounts(
+            p,
+            whole(f"{p.lower()}_incidents") or 0,
+            whole(f"{p.lower()}_responded") or 0,
+            whole(f"{p.lower()}_resolved") or 0,
+        )
         for p in LEVELS
         if f"{p.lower()}_incidents" in values
     )

@@ -53,8 +53,11 @@ def load_csv(root: Path, name: str, problems: Problems) -> CsvTable | None:
         return None
     if not rows:
         problems.add(
-            name, 1, "", f"{name} is empty (expected a header line naming the columns; see "
-            "docs/formats.md), or delete the file"
+            name,
+            1,
+            "",
+            f"{name} is empty (expected a header line naming the columns; see "
+            "docs/formats.md), or delete the file",
         )
         return None
     return CsvTable(name, rows[0].cells, tuple(rows[1:]))
@@ -116,7 +119,7 @@ def parse_csv(text: str, file: str, problems: Problems) -> list[CsvRow] | None:
             file,
             start[0],
             "",
-            "a quoted cell is never closed (expected a closing quote \")",
+            'a quoted cell is never closed (expected a closing quote ")',
             column=start[1],
         )
         return None
