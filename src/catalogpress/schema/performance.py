@@ -45,10 +45,14 @@ REQUIRED = (
     Column(
         "scheduled_minutes",
         "minutes",
-        "minutes the service was due to be up: its service hours in the month, less "
+        "the minutes the service was due to be up: its service hours in the month, less "
         "the maintenance windows of its SLA",
     ),
-    Column("downtime_minutes", "minutes", "minutes of those it was down (unplanned)"),
+    Column(
+        "downtime_minutes",
+        "minutes",
+        "the minutes it was down, unplanned, within the scheduled minutes",
+    ),
 )
 # Optional groups: a group's columns are all present or all absent.
 GROUPS: tuple[tuple[Column, ...], ...] = (
@@ -191,7 +195,7 @@ class _Row:
 
 def _expected(column: Column) -> str:
     if column.kind == "minutes":
-        return f"a whole number of minutes, {column.meaning}"
+        return f"a whole number of minutes ({column.meaning})"
     if column.kind == "count":
         return f"a whole number: {column.meaning}; write 0 if there were none"
     return column.meaning
