@@ -348,3 +348,22 @@ def minimal_site_unbuilt_tmp(scratch, tmp_path):
     out = tmp_path / "site"
     build(scratch.root, out, AS_OF, pdf=False, search=False)
     return out
+
+
+def test_the_sample_site_has_a_year_of_results_for_every_listed_service():
+    from .conftest import REPO, SAMPLE_AS_OF
+
+    site, _ = load_site(REPO, SAMPLE_AS_OF)
+    listed = {s.id for s in site.services.values() if s.listed}
+    cards = site.performance.cards
+    assert set(cards) == listed and site.performance.unmeasured == ()
+    for card in cards.values():
+        assert all(row.result is not None for row in card.months), card.service
+    misses = [m for c in cards.values() for m in c.year.months if m.misses]
+    assert 3 <= len(misses) <= 12  # a few honest misses
+    worst = max(
+        (m for c in cards.values() for m in c.year.months), key=lambda m: m.row.downtime_minutes
+    )
+    assert worst.row.service == "enterprise-email" and worst.row.downtime_minutes >= 180
+    assert "Major incident" in worst.row.note
+    assert site.performance.misses  # the results page explains the latest quarter's misses

@@ -98,6 +98,8 @@ PAGE_TYPES = {
     "agency": "agencies/{agency}/",
     "maintenance": "care/maintenance/",
     "open-data": "data/",
+    "scorecard": "performance/enterprise-email/",  # trend chart, the major incident
+    "service-results": "performance/",  # the sortable table, with its script run
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from catalogpress.core.characters import shown
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One mistake in one source file, pointing at the line and field."""
 
@@ -22,6 +22,21 @@ class Problem:
     severity: str = "error"  # "error" stops the build; "warning" does not
     excerpt: str = ""  # the source line with a caret under the spot, for syntax errors
     column: int = 0  # 1-based, for files of cells (CSV); 0: the line is enough
+
+    def __lt__(self, other: Problem) -> bool:
+        """Sorted by where they are: file, line, then column, then the rest."""
+        return self._key() < other._key()
+
+    def _key(self) -> tuple[str, int, int, str, str, str, str]:
+        return (
+            self.file,
+            self.line,
+            self.column,
+            self.field,
+            self.message,
+            self.severity,
+            self.excerpt,
+        )
 
     def __str__(self) -> str:
         # Names and messages can quote what an author typed: printed as escapes, the

@@ -171,8 +171,13 @@ class _Row:
             self.error(
                 cell,
                 name,
-                f"{number:,} is more than {most:,}, the most it can be "
-                f"({_expected(COLUMNS[name])})",
+                f"{number:,} is more than {most:,}, "
+                + (
+                    "the minutes of the longest month"
+                    if most == MAX_MINUTES
+                    else "the most a count may be"
+                )
+                + f" (expected {_expected(COLUMNS[name])})",
             )
             return None
         return number
