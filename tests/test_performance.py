@@ -372,3 +372,10 @@ def test_the_sample_site_has_a_year_of_results_for_every_listed_service():
     assert worst.row.service == "enterprise-email" and worst.row.downtime_minutes >= 180
     assert "Major incident" in worst.row.note
     assert site.performance.misses  # the results page explains the latest quarter's misses
+    # What an agency's review packet will ask: these services over this quarter.
+    quarter = site.performance.results(
+        ["enterprise-email", "virtual-servers"], dt.date(2026, 7, 1), dt.date(2026, 9, 1)
+    )
+    assert [len(r.months) for r in quarter.values()] == [3, 3]
+    missed = [m.label for m in quarter["virtual-servers"].months if m.misses]
+    assert missed == ["August 2026"]

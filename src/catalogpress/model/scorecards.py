@@ -9,7 +9,7 @@ from service and SLA pages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from catalogpress.model.performance import (
@@ -19,6 +19,7 @@ from catalogpress.model.performance import (
     PeriodResult,
     TargetSummary,
     month_name,
+    period_result,
     quarter_ending,
     year_ending,
 )
@@ -199,6 +200,13 @@ class PerformanceView:
     def latest_label(self) -> str:
         card = self.first_card
         return month_name(card.year.last) if card else ""
+
+    def results(
+        self, services: Iterable[str], first: dt.date, last: dt.date
+    ) -> dict[str, PeriodResult]:
+        """How each of `services` did from month `first` to month `last` (both included):
+        what an agency's review packet asks for its services over a quarter."""
+        return {s: period_result(s, first, last, self.history.get(s, ())) for s in services}
 
     def for_sla(self, sla: str) -> list[Scorecard]:
         return [c for c in self.cards.values() if c.sla == sla]
