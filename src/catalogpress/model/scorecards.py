@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from catalogpress.model.performance import (
     MonthResult,
@@ -106,6 +107,32 @@ class Scorecard:
         """(met, measured): the priority targets of each month of the quarter."""
         found = [o for m in self.quarter.months for o in m.incident_outcomes if o.met is not None]
         return sum(1 for o in found if o.met), len(found)
+
+    @property
+    def noted_months(self) -> tuple[MonthRow, ...]:
+        """The months with a note saying what happened."""
+        return tuple(r for r in self.months if r.result and r.result.row.note)
+
+    @property
+    def quarter_months_missed(self) -> int:
+        """Months of the quarter whose own availability missed the target."""
+        a = self.quarter.availability
+        return a.months_measured - a.months_met if a else 0
+
+    @property
+    def sort_values(self) -> dict[str, str]:
+        """What the results table sorts each column by (sort.js); "" sorts first."""
+        q = self.quarter
+        a = q.availability
+        met, measured = self.quarter_incident_targets
+        score = q.satisfaction[0]
+        return {
+            "availability": f"{a.outcome.measured}" if a and a.outcome.measured is not None else "",
+            "missed": f"{self.quarter_months_missed}",
+            "incidents": f"{Decimal(met) / measured:.4f}" if measured else "",
+            "on_time": f"{q.on_time}" if q.on_time is not None else "",
+            "satisfaction": f"{score}" if score is not None else "",
+        }
 
     @property
     def summary(self) -> str:

@@ -39,6 +39,11 @@ class ChartBar:
         return f"{self.month:%B} {self.month.year}"
 
     @property
+    def mark_y(self) -> float:
+        """Where the cross over a missed month's bar goes."""
+        return round(self.y - 5, 2)
+
+    @property
     def colour(self) -> str:
         return MISSED_COLOUR if self.verdict == "missed" else MET_COLOUR
 
@@ -47,6 +52,10 @@ class ChartBar:
 class Tick:
     value: Decimal
     y: float
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + 4, 2)
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,10 @@ class TrendChart:
     left: int = LEFT
     plot_right: int = WIDTH - RIGHT
     baseline: float = HEIGHT - BOTTOM
+    axis_x: int = LEFT - 6  # where the axis labels end
+    empty_y: float = HEIGHT - BOTTOM - 5  # "n/a" above the baseline, for a month not reported
+    month_y: float = HEIGHT - BOTTOM + 16  # the month names under the bars
+    year_y: float = HEIGHT - BOTTOM + 32
 
 
 def _scale(values: Sequence[Decimal]) -> tuple[Decimal, Decimal]:
