@@ -139,6 +139,10 @@ class Scorecard:
         return summary(self.year, self.sla_meta)
 
     @property
+    def incident_summary(self) -> str:
+        return incident_summary(self.year)
+
+    @property
     def chart_caption(self) -> str:
         """What the trend chart shows, in words: its text alternative."""
         goal = f"{self.sla_meta.availability.normalize():f}%"
@@ -188,14 +192,19 @@ def summary(year: PeriodResult, sla: SlaMeta) -> str:
                 f"; the worst month was {month_name(worst.month)}, when {down} of downtime "
                 f"brought it to {worst.availability.measured}%, and we also missed it in {others}"
             )
+    return text + "."
+
+
+def incident_summary(year: PeriodResult) -> str:
+    """How incidents went over the year, in a sentence; "" when there were none."""
     with_incidents = [m for m in year.months if any(o.met is not None for o in m.incident_outcomes)]
     clean = [m for m in with_incidents if not any(o.met is False for o in m.incident_outcomes)]
-    if with_incidents:
-        text += (
-            f". Incidents were answered and resolved within the targets in "
-            f"{_count(len(clean), len(with_incidents))} months that had incidents"
-        )
-    return text + "."
+    if not with_incidents:
+        return ""
+    return (
+        "Incidents were answered and resolved within the targets in "
+        f"{_count(len(clean), len(with_incidents))} months that had incidents."
+    )
 
 
 def _all(count: int) -> str:
