@@ -196,6 +196,19 @@ def test_every_cell_keeps_its_line_and_column():
     ]
 
 
+def test_cells_are_those_the_csv_module_reads():
+    import csv
+    import io
+
+    from .conftest import REPO
+
+    text = (REPO / "performance.csv").read_text()
+    text += 'x,"two\r\nlines, ""quoted""",\r\ny\rz\n'  # CRLF inside quotes, a bare CR
+    rows = parse_csv(text, "performance.csv", Problems())
+    assert rows is not None
+    assert [[c.text for c in r.cells] for r in rows] == list(csv.reader(io.StringIO(text, newline="")))
+
+
 def test_quoting_mistakes_are_positioned():
     found = Problems()
     assert parse_csv('a,"b"x,c\n', "f.csv", found) is None

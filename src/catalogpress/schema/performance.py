@@ -29,6 +29,7 @@ MAX_COUNT = 10_000_000
 LEVELS = ("P1", "P2", "P3", "P4", "P5")  # incident priorities, as the SLA templates name them
 MAX_NOTE = 500  # characters
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")  # 1,200
 _SCORE = re.compile(r"^[0-9](?:\.[0-9]{1,2})?$")
 
 
@@ -161,8 +162,8 @@ class _Row:
         return None
 
     def _whole(self, cell: Cell, name: str, text: str, most: int) -> int | None:
-        plain = text.replace(",", "") if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", text) else text
-        if not re.fullmatch(r"[0-9]+", plain):
+        plain = text.replace(",", "") if _GROUPED.fullmatch(text) else text
+        if not (plain.isascii() and plain.isdigit()):
             shown = "a negative number" if text.startswith("-") else f"'{text}'"
             self.error(cell, name, f"expected {_expected(COLUMNS[name])}, got {shown}")
             return None

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from catalogpress.core.errors import Problems
 from catalogpress.sources.images import is_inside
 from catalogpress.sources.text import decode_source
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: a file has many cells, and tuples are quick to make
     text: str
     line: int  # 1-based
     column: int  # 1-based, in characters
@@ -64,16 +64,44 @@ def load_csv(root: Path, name: str, problems: Problems) -> CsvTable | None:
 
 
 def parse_csv(text: str, file: str, problems: Problems) -> list[CsvRow] | None:
-    """The rows of `text`, each cell with its position; None after a quoting mistake."""
+    """The rows of `text`, each cell with its position; None after a quoting mistake.
+
+    A line without quotes is split at its commas; a row with quotes is read character
+    by character (it may run over several lines)."""
     rows: list[CsvRow] = []
+    i, line, n = 0, 1, len(text)
+    while i < n:
+        newline = text.find("\n", i)
+        end = n if newline < 0 else newline
+        plain = text[i : end - 1] if end > i and text[end - 1] == "\r" else text[i:end]
+        if '"' not in plain and "\r" not in plain:
+            cells, column = [], 1
+            for part in plain.split(","):
+                cells.append(Cell(part, line, column))
+                column += len(part) + 1
+            _end_row(rows, line, cells)
+            i, line = end + 1, line + 1
+            continue
+        read = _quoted_row(text, i, line, file, problems)
+        if read is None:
+            return None
+        cells, i, after = read
+        _end_row(rows, line, cells)
+        line = after
+    return rows
+
+
+def _quoted_row(
+    text: str, i: int, line: int, file: str, problems: Problems
+) -> tuple[list[Cell], int, int] | None:
+    """The row starting at `text[i]` (on `line`), where it ends, and the next line."""
     cells: list[Cell] = []
     buf: list[str] = []
-    line, column = 1, 1  # where the next character is
-    start = (1, 1)  # where the current cell starts
-    row_line = 1
+    column = 1  # where the next character is
+    start = (line, 1)  # where the current cell starts
     quoted = False  # inside a quoted cell
     was_quoted = False  # the current cell was quoted (and is now closed)
-    i, n = 0, len(text)
+    n = len(text)
     while i < n:
         char = text[i]
         if quoted:
@@ -98,9 +126,7 @@ def parse_csv(text: str, file: str, problems: Problems) -> list[CsvRow] | None:
             if char == "\r" and i + 1 < n and text[i + 1] == "\n":
                 i += 1
             cells.append(Cell("".join(buf), *start))
-            _end_row(rows, row_line, cells)
-            line, column = line + 1, 0
-            buf, cells, was_quoted, start, row_line = [], [], False, (line, 1), line
+            return cells, i + 1, line + 1
         elif was_quoted:
             problems.add(
                 file,
@@ -123,10 +149,8 @@ def parse_csv(text: str, file: str, problems: Problems) -> list[CsvRow] | None:
             column=start[1],
         )
         return None
-    if buf or cells or was_quoted:
-        cells.append(Cell("".join(buf), *start))
-        _end_row(rows, row_line, cells)
-    return rows
+    cells.append(Cell("".join(buf), *start))
+    return cells, i, line + 1
 
 
 def _end_row(rows: list[CsvRow], line: int, cells: list[Cell]) -> None:
