@@ -206,7 +206,9 @@ def test_cells_are_those_the_csv_module_reads():
     text += 'x,"two\r\nlines, ""quoted""",\r\ny\rz\n'  # CRLF inside quotes, a bare CR
     rows = parse_csv(text, "performance.csv", Problems())
     assert rows is not None
-    assert [[c.text for c in r.cells] for r in rows] == list(csv.reader(io.StringIO(text, newline="")))
+    assert [[c.text for c in r.cells] for r in rows] == list(
+        csv.reader(io.StringIO(text, newline=""))
+    )
 
 
 def test_quoting_mistakes_are_positioned():
@@ -272,6 +274,20 @@ def test_score_and_answers_must_agree(scratch):
     assert any(
         p.startswith("performance.csv:3:41: satisfaction_score: a score without") for p in found
     )
+
+
+def test_a_month_left_out_is_a_warning(scratch):
+    scratch.write(
+        "performance.csv",
+        GOOD.replace(
+            '2025-09,email,13860,90,1,1,0,2,2,2,38,36,5,3.80,"Mail store failed over, slowly"\n', ""
+        ),
+    )
+    _, problems = load_site(scratch.root, AS_OF)
+    assert [str(w) for w in problems.warnings if "performance.csv" in w.file] == [
+        "warning: performance.csv:3:9: service: no row for email in 2025-09; its scorecard "
+        "shows those months as not reported"
+    ]
 
 
 def test_header_mistakes_are_reported(scratch):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from catalogpress.core.errors import Problems
 from catalogpress.core.suggest import suggest
-from catalogpress.schema.dates import month_end, version_in_effect
+from catalogpress.schema.dates import add_months, month_end, version_in_effect
 from catalogpress.schema.frontmatter import SlaMeta
 from catalogpress.schema.performance import Measurement
 from catalogpress.schema.records import Service
@@ -81,6 +81,35 @@ def check_performance(
                 f"{month_label(row.month)}; remove the row, or correct the month",
             )
         _check_levels(row, service, slas, problems)
+    _check_gaps(seen, latest, problems)
+
+
+def _check_gaps(
+    seen: Mapping[tuple[str, dt.date], Measurement],
+    latest: Mapping[str, Measurement],
+    problems: Problems,
+) -> None:
+    """A month left out between a service's first month and its last shows as "not
+    reported" on the scorecard: say so, in case a row went missing in the export."""
+    for service, last in latest.items():
+        months = sorted(m for s, m in seen if s == service)
+        missing, month = [], months[0]
+        while month < last.month:
+            if (service, month) not in seen:
+                missing.append(month_label(month))
+            month = add_months(month, 1)
+        if missing:
+            line, col = last.at("service")
+            problems.add(
+                last.src.file,
+                line,
+                "service",
+                f"no row for {service} in {', '.join(missing[:6])}"
+                f"{' and more' if len(missing) > 6 else ''}; its scorecard shows "
+                "those months as not reported",
+                warning=True,
+                column=col,
+            )
 
 
 def _at(problems: Problems, row: Measurement, column: str, message: str) -> None:
