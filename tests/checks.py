@@ -106,7 +106,7 @@ def broken_internal_links(site: Path) -> list[str]:
     return broken
 
 
-THEME_SCRIPTS = ("search.js", "money.js", "estimator.js", "compare.js")
+THEME_SCRIPTS = ("search.js", "money.js", "estimator.js", "compare.js", "sort.js")
 _THEME_SCRIPT = re.compile(
     r'<script (?:type="module" )?src="(?:\.\./)*assets/(?:'
     + "|".join(re.escape(n) for n in THEME_SCRIPTS)

@@ -141,3 +141,23 @@ def test_rebuilds_after_edits_match_fresh_builds(
         else:
             assert len(rendered) == everything, f"after editing {what}: {len(rendered)} pages"
         assert tree(live) == fresh_build(scratch.root, tmp_path / f"fresh-{number}"), what
+
+
+def test_rebuilds_follow_performance_csv(scratch: Scratch, tmp_path: Path) -> None:
+    """Adding, editing and removing the measurements: the preview matches a fresh build."""
+    from .test_performance import GOOD
+
+    live = tmp_path / "live"
+    session = BuildSession()
+    options = {"session": session, "incremental": True, "search": False, "pdf": False}
+    build(scratch.root, live, MINIMAL_AS_OF, **options)
+    steps = [
+        ("added", lambda: scratch.write("performance.csv", GOOD)),
+        ("a figure edited", lambda: scratch.replace("performance.csv", "13860,90,", "13860,9,")),
+        ("removed", lambda: scratch.path("performance.csv").unlink()),
+    ]
+    for number, (what, edit) in enumerate(steps):
+        edit()
+        build(scratch.root, live, MINIMAL_AS_OF, **options)
+        assert tree(live) == fresh_build(scratch.root, tmp_path / f"fresh-{number}"), what
+    assert not (live / "performance").exists()

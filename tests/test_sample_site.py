@@ -99,6 +99,8 @@ PAGE_TYPES = {
     "review": "agencies/{agency}/review/",
     "maintenance": "care/maintenance/",
     "open-data": "data/",
+    "scorecard": "performance/enterprise-email/",  # trend chart, the major incident
+    "service-results": "performance/",  # the sortable table, with its script run
 }
 
 

@@ -350,7 +350,7 @@ class ScriptParser(html.parser.HTMLParser):
             self._open = None
 
 
-ALLOWED_SCRIPTS = {"search.js", "money.js", "estimator.js", "compare.js"}
+ALLOWED_SCRIPTS = {"search.js", "money.js", "estimator.js", "compare.js", "sort.js"}
 
 
 def script_problems(site) -> list[str]:

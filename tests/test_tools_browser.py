@@ -308,3 +308,23 @@ def test_search_opened_from_disk_says_what_to_do(site, chromium):
     )
     assert tab.get_by_role("link", name="Email and Collaboration").count() == 1
     tab.close()
+
+
+def test_service_results_table_sorts_by_a_column(page):
+    page.goto(page.base + "performance/")
+    table = page.locator("table[data-sortable]")
+    first = table.locator("tbody tr th").first.inner_text()
+    assert first == "Application Development and Support"  # published order: by name
+    column = table.locator("thead th").nth(2)
+    heading = column.get_by_role("button", name="Availability")
+
+    def shown() -> list[float]:
+        cells = table.locator("tbody td[data-label=Availability]")
+        return [float(v) for v in cells.evaluate_all("cs => cs.map(c => c.dataset.value)")]
+
+    heading.click()
+    assert column.get_attribute("aria-sort") == "ascending"
+    assert shown() == sorted(shown()) and len(shown()) >= 24
+    heading.click()
+    assert column.get_attribute("aria-sort") == "descending"
+    assert shown() == sorted(shown(), reverse=True)

@@ -48,6 +48,8 @@ PAGE_PATHS = {
     "review": "agencies/{}/review/",
     "accessibility": "accessibility/",
     "privacy": "privacy/",
+    "performance": "performance/",
+    "scorecard": "performance/{}/",
 }
 # Files that are not pages, by name.
 FILE_PATHS = {
@@ -69,6 +71,9 @@ FILE_PATHS = {
     "sla_pdf": "pdf/slas/{}.pdf",
     "agency_sla_pdf": "pdf/slas/agencies/{}.pdf",
     "review_pdf": "pdf/reviews/{}.pdf",
+    "performance_csv": "data/performance.csv",
+    "performance_json": "data/performance.json",
+    "performance_schema": "data/performance.schema.json",
 }
 # Top-level names the site uses itself, which a page in content/pages/ may not take.
 RESERVED_NAMES = frozenset(
@@ -151,8 +156,10 @@ class RouteTable:
         slas: Mapping[str, SlaMeta],
         pages: Mapping[str, PageMeta],
         glossary_title: str,
+        measured: Iterable[str] = (),
     ) -> RouteTable:
-        """The pages a catalog makes, in the order they are rendered."""
+        """The pages a catalog makes, in the order they are rendered; `measured`: the
+        services with measurements (performance.csv), each of which has a scorecard."""
         home, cats, rates_, care, agencies = (
             ("home", ""),
             ("categories", ""),
@@ -217,6 +224,14 @@ class RouteTable:
                     ("agency", a.id),
                 )
             )
+        scored = set(measured)
+        if scored:
+            routes.append(_route("performance", "", "Service results", "Service results", home))
+            routes += [
+                _route("scorecard", s.id, f"{s.name}: results", s.name, ("performance", ""))
+                for s in sorted(catalog.services, key=lambda s: s.name.lower())
+                if s.id in scored
+            ]
         return cls(routes)
 
     def get(self, kind: str, key: str = "") -> Route:

@@ -262,6 +262,7 @@ def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[objec
         as_of,
         *(weakref.ref(doc) if doc else None for doc in (sources.catalog, sources.rates)),
         tuple((md.path, weakref.ref(md.meta)) for md in sources.markdown),
+        sources.performance,  # compared by value: a small file, re-read on every build
         tuple(sorted(sources.images)),
         tuple(themes),
         templates_digest(themes),

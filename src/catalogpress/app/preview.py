@@ -32,7 +32,7 @@ from catalogpress.app.session import BuildSession
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.routes import source_page
 
-WATCHED = ("catalog.yaml", "rates.yaml", "content", "themes")
+WATCHED = ("catalog.yaml", "rates.yaml", "performance.csv", "content", "themes")
 POLL_SECONDS = 0.05
 QUIET_SECONDS = 0.1  # a burst of saves is over when nothing changed for this long
 MAX_WAIT_SECONDS = 2.0  # rebuild anyway if files keep changing for this long

@@ -20,6 +20,7 @@ from catalogpress.check.build_date import (
     check_sheet_gaps,
 )
 from catalogpress.check.cache import CheckedDocuments
+from catalogpress.check.performance import check_performance
 from catalogpress.check.prices import check_prices
 from catalogpress.core.errors import Problems
 from catalogpress.core.suggest import suggest
@@ -28,6 +29,7 @@ from catalogpress.schema.checker import Checker, Invalid, Reference
 from catalogpress.schema.dates import sheet_periods
 from catalogpress.schema.fields import Record
 from catalogpress.schema.frontmatter import GlossaryMeta, PageMeta, ServiceOverview, SlaMeta
+from catalogpress.schema.performance import Measurement, read_measurements
 from catalogpress.schema.rates import Rates, RateSheet
 from catalogpress.schema.records import Catalog, Service, Version
 from catalogpress.schema.units import BUILTIN_UNITS
@@ -54,6 +56,7 @@ class Checked:
     pages: dict[str, ContentDoc] = field(default_factory=dict)
     slas: dict[str, ContentDoc] = field(default_factory=dict)
     glossary: ContentDoc | None = None
+    performance: tuple[Measurement, ...] = ()  # performance.csv, in file order
 
 
 def validate(
@@ -82,10 +85,17 @@ def validate(
         else:
             checked_md[md.kind][md.slug] = ContentDoc(md, meta)
     kept.keep_only(["catalog.yaml", "rates.yaml", *(md.path for md in sources.markdown)])
+    measured = read_measurements(sources.performance, problems) if sources.performance else ()
     if catalog is None or rates is None:
         return None
     checked = Checked(
-        catalog, rates, checked_md["services"], checked_md["pages"], checked_md["slas"], glossary
+        catalog,
+        rates,
+        checked_md["services"],
+        checked_md["pages"],
+        checked_md["slas"],
+        glossary,
+        measured,
     )
     _check_unique_ids(catalog, problems)
     _check_references(checked, references, problems, set(sources.images))
@@ -96,6 +106,8 @@ def validate(
     check_prices(catalog, rates, {**BUILTIN_UNITS, **(rates.units or {})}, as_of, problems)
     _check_content(checked, problems)
     _check_reviews(checked, as_of, problems)
+    slas = {sid: doc.meta for sid, doc in checked.slas.items()}
+    check_performance(measured, {s.id: s for s in catalog.services}, slas, as_of, problems)
     return checked
 
 

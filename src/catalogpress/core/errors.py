@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from catalogpress.core.characters import shown
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One mistake in one source file, pointing at the line and field."""
 
@@ -21,12 +21,29 @@ class Problem:
     message: str
     severity: str = "error"  # "error" stops the build; "warning" does not
     excerpt: str = ""  # the source line with a caret under the spot, for syntax errors
+    column: int = 0  # 1-based, for files of cells (CSV); 0: the line is enough
+
+    def __lt__(self, other: Problem) -> bool:
+        """Sorted by where they are: file, line, then column, then the rest."""
+        return self._key() < other._key()
+
+    def _key(self) -> tuple[str, int, int, str, str, str, str]:
+        return (
+            self.file,
+            self.line,
+            self.column,
+            self.field,
+            self.message,
+            self.severity,
+            self.excerpt,
+        )
 
     def __str__(self) -> str:
         # Names and messages can quote what an author typed: printed as escapes, the
         # characters that move a terminal's cursor or reorder a line cannot fake output.
         file, field, message = shown(self.file), shown(self.field), shown(self.message, "\n\t")
         where = f"{file}:{self.line}" if self.line else file
+        where = f"{where}:{self.column}" if self.line and self.column else where
         parts = [where, field, message] if field else [where, message]
         text = ": ".join(parts)
         text = f"warning: {text}" if self.severity == "warning" else text
@@ -48,9 +65,10 @@ class Problems:
         *,
         warning: bool = False,
         excerpt: str = "",
+        column: int = 0,
     ) -> None:
         severity = "warning" if warning else "error"
-        self.items.append(Problem(file, line, field_path, message, severity, excerpt))
+        self.items.append(Problem(file, line, field_path, message, severity, excerpt, column))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)

@@ -10,7 +10,10 @@ from decimal import Decimal
 
 from catalogpress.model.billing import BudgetImpact, LineChange
 from catalogpress.model.money import Totals, percent_change, share_percent
+from catalogpress.model.performance import period_result
+from catalogpress.model.review import review_quarter
 from catalogpress.model.views import AgencyView, ServiceView, SheetView, Site
+from catalogpress.schema.dates import Quarter
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,29 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Results:
+    """How every measured service did over the last fiscal quarter that has ended."""
+
+    quarter: Quarter
+    services: int  # services with measurements in the quarter
+    availability_met: int  # of those, how many met their availability target
+    incident_targets: tuple[int, int]  # (met, measured) months and priorities with incidents
+    satisfaction: Decimal | None  # average survey score of the quarter, 1 to 5
+    responses: int
+    misses: tuple[tuple[ServiceView, str, str], ...]  # (service, month, what was missed)
+
+    SHOWN = 4  # misses the brief names; the results page explains them all
+
+    @property
+    def shown_misses(self) -> tuple[tuple[ServiceView, str, str], ...]:
+        return self.misses[: self.SHOWN]
+
+    @property
+    def more_misses(self) -> int:
+        return max(0, len(self.misses) - self.SHOWN)
+
+
+@dataclass(frozen=True)
 class CommitteeBrief:
     sheet: SheetView | None
     total: Totals  # all agencies' bills at this year's rates
@@ -61,6 +87,7 @@ class CommitteeBrief:
     outlook: Outlook | None
     coming: tuple[Change, ...]
     going: tuple[Change, ...]
+    results: Results | None  # None without performance.csv
 
 
 def _spend(amounts: dict[str, Decimal]) -> tuple[Spend, ...]:
@@ -103,6 +130,38 @@ def _outlook(site: Site, impacts: list[BudgetImpact]) -> Outlook | None:
     )
 
 
+def _results(site: Site) -> Results | None:
+    quarter = review_quarter(site)
+    periods = [
+        (site.services[sid], period)
+        for sid, period in site.performance.results(
+            site.services, quarter.first, quarter.last.replace(day=1)
+        ).items()
+        if period.months
+    ]
+    if not periods:
+        return None
+    availability = [p.availability for _, p in periods if p.availability]
+    incidents = [t for _, p in periods for t in p.incident_summaries]
+    # The quarter's survey answers of every service together, weighted as one period.
+    months = [m for _, p in periods for m in p.months]
+    score, responses = period_result("", quarter.first, quarter.last, months).satisfaction
+    misses = tuple(
+        (view, month.label, outcome.target.label)
+        for view, p in periods
+        for month, outcome in p.misses
+    )
+    return Results(
+        quarter,
+        len(periods),
+        sum(1 for t in availability if t.outcome.met),
+        (sum(t.months_met for t in incidents), sum(t.months_measured for t in incidents)),
+        score,
+        responses,
+        misses,
+    )
+
+
 def committee_brief(site: Site) -> CommitteeBrief:
     bills = [site.prices.bill(a) for a in site.agencies]
     by_agency = {_agency_name(b.agency): b.totals.yearly for b in bills}
@@ -127,4 +186,5 @@ def committee_brief(site: Site) -> CommitteeBrief:
         _outlook(site, impacts),
         tuple(Change(v, v.status_date) for v in views if v.status == "proposed"),
         tuple(Change(v, v.status_date) for v in views if v.status == "retiring"),
+        _results(site),
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from catalogpress.model.billing import AgencyBill, BudgetImpact
 from catalogpress.model.maintenance import EventView, event_views
 from catalogpress.model.money import cents
+from catalogpress.model.performance import PeriodResult
 from catalogpress.model.views import AgencyView, ServiceView, Site
 from catalogpress.schema.dates import Quarter, fiscal_quarter, last_complete_quarter
 
@@ -26,6 +27,20 @@ class ServiceCost:
 
 
 @dataclass(frozen=True)
+class ServiceResult:
+    """How one service the agency uses did over the quarter (performance.csv)."""
+
+    service: ServiceView
+    result: PeriodResult
+
+    @property
+    def incident_targets(self) -> tuple[int, int]:
+        """(met, measured): each month and priority that had incidents, judged once."""
+        summaries = self.result.incident_summaries
+        return sum(t.months_met for t in summaries), sum(t.months_measured for t in summaries)
+
+
+@dataclass(frozen=True)
 class ReviewPacket:
     agency: AgencyView
     quarter: Quarter
@@ -35,6 +50,7 @@ class ReviewPacket:
     maintenance: tuple[EventView, ...]  # upcoming or under way on services it uses
     retiring: tuple[ServiceView, ...]  # services it uses that are retiring
     impacts: tuple[BudgetImpact, ...]  # next years' rates on its use
+    results: tuple[ServiceResult, ...]  # services with measurements in the quarter
 
     next_review: dt.date  # the day after the quarter under way ends: the next packet
 
@@ -57,6 +73,12 @@ def review_packet(site: Site, agency: AgencyView) -> ReviewPacket:
         # licenses (so four quarters add up to the yearly cost).
         costs.append(ServiceCost(service.service, t.monthly, cents(t.yearly / 4), t.yearly))
     quarter = review_quarter(site)
+    periods = site.performance.results(
+        [s.id for s in agency.services], quarter.first, quarter.last.replace(day=1)
+    )
+    results = tuple(
+        ServiceResult(view, periods[view.id]) for view in agency.services if periods[view.id].months
+    )
     next_quarter = fiscal_quarter(quarter.last + dt.timedelta(days=1), fiscal_year_start(site))
     used = {s.id for s in agency.services}
     events = tuple(
@@ -71,5 +93,6 @@ def review_packet(site: Site, agency: AgencyView) -> ReviewPacket:
         events,
         tuple(s for s in agency.services if s.status == "retiring"),
         tuple(site.prices.impacts(agency)),
+        results,
         next_quarter.last + dt.timedelta(days=1),
     )

@@ -17,7 +17,9 @@ from catalogpress.core.errors import Problems
 from catalogpress.model.billing import PriceBook
 from catalogpress.model.markdown import MarkdownJobs, Rendered, RenderedBodies, line_of
 from catalogpress.model.news import catalog_events
+from catalogpress.model.performance import Performance
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
+from catalogpress.model.scorecards import PerformanceView, performance_view
 from catalogpress.model.views import (
     AgencyView,
     BodyReads,
@@ -206,9 +208,31 @@ def build_site(
         routes=routes,
         customer_classes=classes,
         typical_orders={t.service: t for t in checked.rates.typical_orders},
+        performance=_performance(checked, services, slas, routes),
     )
     site.prices = PriceBook(site)
     return site
+
+
+def _performance(
+    checked: Checked,
+    services: dict[str, ServiceView],
+    slas: dict[str, SlaView],
+    routes: RouteTable,
+) -> PerformanceView:
+    """The scorecards of the services with measurements (performance.csv)."""
+    measured = Performance(
+        checked.performance,
+        {s.id: s for s in checked.catalog.services},
+        {sid: d.meta for sid, d in checked.slas.items()},
+    )
+    return performance_view(
+        measured,
+        {sid: (v.name, v.path) for sid, v in services.items()},
+        {sid: (v.meta, v.path) for sid, v in slas.items()},
+        {sid: routes.path("scorecard", sid) for sid in measured.by_service},
+        tuple(sid for sid, v in services.items() if v.listed),
+    )
 
 
 def site_routes(checked: Checked) -> RouteTable:
@@ -220,6 +244,7 @@ def site_routes(checked: Checked) -> RouteTable:
         {sid: d.meta for sid, d in checked.slas.items()},
         {slug: d.meta for slug, d in checked.pages.items()},
         glossary.meta.title if glossary else "Glossary",
+        {m.service for m in checked.performance},
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from catalogpress.model.news import Event
 from catalogpress.model.rate_changes import ChangeNotice, LineChange
+from catalogpress.model.scorecards import PerformanceView
 from catalogpress.routes import RouteTable
 from catalogpress.schema.frontmatter import PageMeta, ServiceOverview, SlaMeta, Term
 from catalogpress.schema.rates import RateLine, RateSheet, TypicalOrder, Unit
@@ -268,6 +269,7 @@ class Site:
     routes: RouteTable = field(default_factory=lambda: RouteTable(()))
     checks: Checks = field(default_factory=Checks)  # the plain-language checks in force
     committee: SteeringCommittee = field(default_factory=SteeringCommittee)
+    performance: PerformanceView = field(default_factory=lambda: PerformanceView({}, ()))
 
     @property
     def glossary_html(self) -> str:

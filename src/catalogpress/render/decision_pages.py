@@ -24,6 +24,14 @@ from catalogpress.model.review import review_packet
 from catalogpress.model.views import AgencyView, ServiceView, Site
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from catalogpress.render.outputs import Output
+from catalogpress.render.performance_data import (
+    PERFORMANCE_CSV,
+    PERFORMANCE_JSON,
+    PERFORMANCE_SCHEMA,
+    performance_csv,
+    performance_data,
+    performance_schema,
+)
 from catalogpress.schema.rates import Breakdown
 
 # In-house costs a comparison asks for, with the breakdown part each is set against.
@@ -106,7 +114,13 @@ class DecisionContexts:
         if kind == "maintenance":
             return {"months": _months(event_views(site)), "ics_path": ICS_PATH}
         if kind == "data":
-            return {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH}
+            files = performance_files() if site.performance.cards else {}
+            return {
+                "json_path": JSON_PATH,
+                "schema_path": SCHEMA_PATH,
+                "ics_path": ICS_PATH,
+                **files,
+            }
         if kind == "review":
             return {"packet": review_packet(site, self._agencies[key])}
         if kind == "agency":
@@ -147,6 +161,7 @@ def service_context(
     return {
         "maintenance": service_notices(site, view.id, events),
         "breakdowns": charts.breakdowns(view),
+        "scorecard": site.performance.cards.get(view.id),
     }
 
 
@@ -155,11 +170,30 @@ def care_context(site: Site) -> dict[str, Any]:
 
 
 def extra_outputs(site: Site) -> list[Output]:
+    measured = (
+        [
+            Output(PERFORMANCE_CSV, performance_csv(site)),
+            Output(PERFORMANCE_JSON, dump(performance_data(site))),
+            Output(PERFORMANCE_SCHEMA, dump(performance_schema(site))),
+        ]
+        if site.performance.cards
+        else []
+    )
     return [
         Output(ICS_PATH, calendar_ics(site)),
         Output(JSON_PATH, dump(catalog_data(site))),
         Output(SCHEMA_PATH, dump(catalog_schema(site))),
+        *measured,
     ]
+
+
+def performance_files() -> dict[str, str]:
+    """The measurements as open data, for the pages that link to them."""
+    return {
+        "performance_csv": PERFORMANCE_CSV,
+        "performance_json": PERFORMANCE_JSON,
+        "performance_schema": PERFORMANCE_SCHEMA,
+    }
 
 
 def _months(views: list[EventView]) -> list[tuple[str, list[EventView]]]:

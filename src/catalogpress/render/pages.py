@@ -59,6 +59,8 @@ TEMPLATES = {
     "review": "review.html",
     "accessibility": "accessibility.html",
     "privacy": "privacy.html",
+    "performance": "performance.html",
+    "scorecard": "scorecard.html",
 }
 
 
@@ -107,7 +109,11 @@ class _Contexts:
         if kind == "rate_changes":
             return {"notice": next(n for n in site.notices if n.notice.id == key)}
         if kind == "sla":
-            return {"sla": site.slas[key]}
+            return {"sla": site.slas[key], "scorecards": site.performance.for_sla(key)}
+        if kind == "scorecard":
+            return {"card": site.performance.cards[key]}
+        if kind == "performance":
+            return {"results": site.performance, **extras.performance_files()}
         if kind == "page":
             return {"page_view": site.pages[key]}
         return {}

@@ -109,3 +109,8 @@ def last_complete_quarter(as_of: dt.date, start_month: int) -> Quarter:
     if as_of == current.last:
         return current
     return fiscal_quarter(current.first - dt.timedelta(days=1), start_month)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month `month` lies in."""
+    return add_months(month.replace(day=1), 1) - dt.timedelta(days=1)

@@ -15,6 +15,7 @@ from catalogpress.core.characters import deceptive_message, first_deceptive_enti
 from catalogpress.core.errors import Problems
 from catalogpress.core.ids import is_id
 from catalogpress.sources.cache import ParsedSources
+from catalogpress.sources.csvfile import CsvTable, load_csv
 from catalogpress.sources.images import FOLDER as IMAGES
 from catalogpress.sources.images import UNEXPECTED_FILE, is_inside, refused_link, scan_images
 from catalogpress.sources.markdown_limits import cost_problem
@@ -22,6 +23,7 @@ from catalogpress.sources.text import decode_source
 from catalogpress.sources.yamlfile import Doc, load_yaml
 
 CONTENT_KINDS = ("services", "slas", "pages")
+PERFORMANCE = "performance.csv"  # optional: monthly measurements (schema/performance.py)
 BIG_FILE = 500_000  # characters: a catalog.yaml this big is worth parsing in a worker process
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
@@ -45,6 +47,7 @@ class Sources:
     rates: Doc | None
     markdown: list[MarkdownFile] = field(default_factory=list)
     images: dict[str, Path] = field(default_factory=dict)  # "images/x.png" -> file
+    performance: CsvTable | None = None  # None: the site has no performance.csv
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,11 @@ def parse_catalog(catalog: CatalogText) -> tuple[Doc | None, Problems]:
 
 
 def load_all_but_catalog(root: Path, cache: ParsedSources) -> tuple[Sources, Problems]:
-    """rates.yaml and content/, and the problems found in them."""
+    """rates.yaml, performance.csv and content/, and the problems found in them."""
     root = root.resolve()
     sources, problems = Sources(root, None, None), Problems()
     sources.rates = _load_yaml_file(root, "rates.yaml", problems, cache)
+    sources.performance = load_csv(root, PERFORMANCE, problems)
     _load_content(root, sources, problems, cache)
     return sources, problems
 
