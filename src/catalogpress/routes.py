@@ -12,10 +12,11 @@ A layer of its own, just above the source formats, so the checks can use it too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import datetime as dt
 from dataclasses import dataclass
 
 from catalogpress.core.suggest import suggest
-from catalogpress.schema.dates import sheet_periods
+from catalogpress.schema.dates import sheet_periods, sheets_ahead
 from catalogpress.schema.frontmatter import PageMeta, SlaMeta
 from catalogpress.schema.rates import Rates
 from catalogpress.schema.records import Catalog
@@ -45,6 +46,7 @@ PAGE_PATHS = {
     "maintenance": "care/maintenance/",
     "data": "data/",
     "agency": "agencies/{}/",
+    "budget_impact": "agencies/{}/budget-{}/",  # key: "<agency id>/<sheet id>"
     "accessibility": "accessibility/",
     "privacy": "privacy/",
 }
@@ -67,6 +69,8 @@ FILE_PATHS = {
     "rate_changes_pdf": "pdf/rates/changes/{}.pdf",
     "sla_pdf": "pdf/slas/{}.pdf",
     "agency_sla_pdf": "pdf/slas/agencies/{}.pdf",
+    "budget_impact_pdf": "pdf/agencies/{}-budget-{}.pdf",  # key: "<agency id>/<sheet id>"
+    "budget_impact_csv": "agencies/{}/budget-{}.csv",
 }
 # Top-level names the site uses itself, which a page in content/pages/ may not take.
 RESERVED_NAMES = frozenset(
@@ -88,13 +92,19 @@ NAV_SECTIONS = {"services": ("services/", "categories/")}
 
 
 def page_path(kind: str, key: str = "") -> str:
-    """The site path of a page of `kind` ("service") for record `key` ("email")."""
-    return PAGE_PATHS[kind].format(key)
+    """The site path of a page of `kind` ("service") for record `key` ("email"); a page
+    of two records has the key "<id>/<id>" ("transportation/fy2028")."""
+    return PAGE_PATHS[kind].format(*key.split("/"))
 
 
 def file_path(kind: str, key: str = "") -> str:
     """The site path of a file that is not a page ("rates_csv", "fy2026")."""
-    return FILE_PATHS[kind].format(key)
+    return FILE_PATHS[kind].format(*key.split("/"))
+
+
+def budget_key(agency_id: str, sheet_id: str) -> str:
+    """The key of an agency's budget impact page for one later rate sheet."""
+    return f"{agency_id}/{sheet_id}"
 
 
 def source_page(source: str) -> str | None:
@@ -149,8 +159,10 @@ class RouteTable:
         slas: Mapping[str, SlaMeta],
         pages: Mapping[str, PageMeta],
         glossary_title: str,
+        as_of: dt.date,
     ) -> RouteTable:
-        """The pages a catalog makes, in the order they are rendered."""
+        """The pages a catalog makes on the build date `as_of`, in the order they are
+        rendered."""
         home, cats, rates_, care, agencies = (
             ("home", ""),
             ("categories", ""),
@@ -207,6 +219,17 @@ class RouteTable:
         routes += [
             _route("agency", a.id, a.name, a.short_name or a.name, agencies)
             for a in sorted(catalog.agencies, key=lambda a: a.name)
+        ]
+        routes += [
+            _route(
+                "budget_impact",
+                budget_key(a.id, sheet.id),
+                f"Budget impact of {sheet.label} rates: {a.name}",
+                f"{sheet.label} budget impact",
+                ("agency", a.id),
+            )
+            for a in sorted(catalog.agencies, key=lambda a: a.name)
+            for sheet in sheets_ahead(rates, as_of)
         ]
         return cls(routes)
 

@@ -266,14 +266,12 @@ def service_price(
 
 @dataclass(frozen=True)
 class LineChange:
-    item: str
-    old: Decimal | None  # this year's rate (None: new next year)
-    new: Decimal | None  # next year's rate (None: not offered next year)
-    reason: str | None
+    """A line the agency uses whose price changes next year (model/budget.py shows it)."""
 
-    @property
-    def percent(self) -> Decimal | None:
-        return percent_change(self.old, self.new) if self.old and self.new else None
+    old: RateLine  # this year's line for the agency's class
+    new: RateLine | None  # next year's (None: not offered next year)
+    now: Totals  # what the agency's use of the line costs this year
+    next: Totals  # and at next year's rate (nothing when not offered)
 
 
 @dataclass(frozen=True)
@@ -319,19 +317,24 @@ def budget_impact(
         new = {c.line.item: c.line for c in that.charges}
         changes = tuple(
             LineChange(
-                item,
-                old[item].amount,
-                new[item].amount if item in new else None,
-                new[item].reason if item in new else None,
+                old[item],
+                new.get(item),
+                totals(c for c in this.charges if c.line.item == item),
+                totals(c for c in that.charges if c.line.item == item),
             )
             for item in old
             if item not in new
-            or (new[item].amount, new[item].markup) != (old[item].amount, old[item].markup)
+            or price_terms(new[item]) != price_terms(old[item])
         )
         impacts.append(
             ServiceImpact(this.service, this.totals, that.totals, changes, that.not_offered)
         )
     return BudgetImpact(agency, now, nxt, tuple(impacts))
+
+
+def price_terms(line: RateLine) -> tuple[str, Decimal | None, Decimal | None]:
+    """What a line's price is made of: a rate line changes when one of these does."""
+    return line.pricing, line.amount, line.markup
 
 
 # --- every price of the build, computed once ---------------------------------------
@@ -345,6 +348,7 @@ class PriceBook:
         self.site = site
         self._prices: dict[tuple[str, str, str | None], OrderPrice | None] = {}
         self._bills: dict[tuple[str, str], AgencyBill] = {}
+        self._impacts: dict[str, list[BudgetImpact]] = {}
 
     def service(
         self, view: ServiceView, sheet: SheetView | None = None, class_id: str | None = None
@@ -376,8 +380,11 @@ class PriceBook:
 
     def impacts(self, agency: AgencyView) -> list[BudgetImpact]:
         """The agency's budget impact of each published later sheet against this year's."""
-        return [
-            budget_impact(self.site, agency, sheet, self.bill(agency), self.bill(agency, sheet))
-            for sheet in self.upcoming_sheets
-            if self.site.current_sheet is not None
-        ]
+        key = agency.agency.id
+        if key not in self._impacts and self.site.current_sheet is not None:
+            now = self.bill(agency)
+            self._impacts[key] = [
+                budget_impact(self.site, agency, s, now, self.bill(agency, s))
+                for s in self.upcoming_sheets
+            ]
+        return self._impacts.get(key, [])

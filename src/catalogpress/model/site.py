@@ -52,10 +52,10 @@ class SiteBodies:
 
 
 def site_bodies(
-    checked: Checked, images: set[str], kept: RenderedBodies | None = None
+    checked: Checked, as_of: dt.date, images: set[str], kept: RenderedBodies | None = None
 ) -> SiteBodies:
     """Every markdown body of the site, as jobs for `build_site` (see MarkdownJobs)."""
-    routes = site_routes(checked)
+    routes = site_routes(checked, as_of)
 
     def links(target: str) -> str | None:
         return routes.resolve(target, images)
@@ -210,8 +210,8 @@ def build_site(
     return site
 
 
-def site_routes(checked: Checked) -> RouteTable:
-    """The route table of a checked catalog."""
+def site_routes(checked: Checked, as_of: dt.date) -> RouteTable:
+    """The route table of a checked catalog on the build date."""
     glossary = checked.glossary
     return RouteTable.for_site(
         checked.catalog,
@@ -219,6 +219,7 @@ def site_routes(checked: Checked) -> RouteTable:
         {sid: d.meta for sid, d in checked.slas.items()},
         {slug: d.meta for slug, d in checked.pages.items()},
         glossary.meta.title if glossary else "Glossary",
+        as_of,
     )
 
 

@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from catalogpress.model import charts, estimator
+from catalogpress.model.budget import budget_view, budget_views
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
     ICS_PATH,
@@ -21,6 +22,7 @@ from catalogpress.model.maintenance import (
     service_notices,
 )
 from catalogpress.model.views import AgencyView, ServiceView, Site
+from catalogpress.render.budget_csv import budget_csv
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from catalogpress.render.outputs import Output
 from catalogpress.schema.rates import Breakdown
@@ -55,7 +57,16 @@ class DecisionContexts:
     """What each page that helps agencies decide shows, by page kind; the shared
     figures (estimator data, upcoming maintenance) are worked out once per render."""
 
-    KINDS = ("agencies", "estimator", "compare", "search", "maintenance", "data", "agency")
+    KINDS = (
+        "agencies",
+        "estimator",
+        "compare",
+        "search",
+        "maintenance",
+        "data",
+        "agency",
+        "budget_impact",
+    )
 
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -103,8 +114,13 @@ class DecisionContexts:
             return {
                 "agency": agency,
                 "bill": site.prices.bill(agency),
+                "budgets": budget_views(site, agency),
                 "maintenance": [v for v in self._events if used & set(v.event.services)],
             }
+        if kind == "agencies":
+            return {"budgets": {a.agency.id: budget_views(site, a) for a in site.agencies}}
+        if kind == "budget_impact":
+            return {"budget": budget_view(site, key)}
         return {}
 
 
@@ -143,10 +159,12 @@ def care_context(site: Site) -> dict[str, Any]:
 
 
 def extra_outputs(site: Site) -> list[Output]:
+    budgets = [b for a in site.agencies for b in budget_views(site, a)]
     return [
         Output(ICS_PATH, calendar_ics(site)),
         Output(JSON_PATH, dump(catalog_data(site))),
         Output(SCHEMA_PATH, dump(catalog_schema(site))),
+        *(Output(b.csv_path, budget_csv(b)) for b in budgets),
     ]
 
 

@@ -39,6 +39,14 @@ def format_percent_change(value: Decimal | None) -> str:
     return "\u2014" if value is None else f"{_sign(value)}{abs(value)}%"
 
 
+def format_percent_points(value: Decimal | None) -> str:
+    """+2 points, −0.5 points: the change of a markup percentage, or a dash."""
+    if value is None:
+        return "\u2014"
+    size = abs(value).normalize()
+    return f"{_sign(value)}{size:f} point{'' if size == 1 else 's'}"
+
+
 def format_number(value: Decimal | int) -> str:
     """1,200 or 2.5: a quantity with thousands separators, as precise as recorded."""
     return f"{value:,}"

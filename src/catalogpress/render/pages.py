@@ -56,6 +56,7 @@ TEMPLATES = {
     "maintenance": "maintenance.html",
     "data": "data.html",
     "agency": "agency.html",
+    "budget_impact": "budget_impact.html",
     "accessibility": "accessibility.html",
     "privacy": "privacy.html",
 }
