@@ -11,8 +11,8 @@ A layer of its own, just above the source formats, so the checks can use it too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from catalogpress.core.suggest import suggest

@@ -323,8 +323,7 @@ def budget_impact(
                 totals(c for c in that.charges if c.line.item == item),
             )
             for item in old
-            if item not in new
-            or price_terms(new[item]) != price_terms(old[item])
+            if item not in new or price_terms(new[item]) != price_terms(old[item])
         )
         impacts.append(
             ServiceImpact(this.service, this.totals, that.totals, changes, that.not_offered)

@@ -209,7 +209,11 @@ def budget_views(site: Site, agency: AgencyView) -> list[BudgetView]:
         now, nxt = i.now.sheet, i.next.sheet
         assert now is not None and nxt is not None  # impacts compare two sheets
         notice = f"{now.sheet.id}-to-{nxt.sheet.id}"
-        path = site.routes.path("rate_changes", notice) if site.routes.has("rate_changes", notice) else None
+        path = (
+            site.routes.path("rate_changes", notice)
+            if site.routes.has("rate_changes", notice)
+            else None
+        )
         views.append(BudgetView(i, now, nxt, budget_key(agency.agency.id, nxt.sheet.id), path))
     return views
 

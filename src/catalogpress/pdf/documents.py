@@ -24,7 +24,7 @@ from markupsafe import Markup
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.model.budget import budget_views
 from catalogpress.model.money import percent_change
-from catalogpress.model.rate_changes import compare_sheets
+from catalogpress.model.rate_changes import ChangeNotice, compare_sheets
 from catalogpress.model.views import ServiceView, SheetView, Site
 from catalogpress.render.pages import template_problem
 from catalogpress.routes import file_path
@@ -251,13 +251,10 @@ class FiscalYearChanges:
 
     previous: SheetView
     current: SheetView
-    changed: tuple[RateChange, ...]  # biggest moves first
-    unchanged: int
+    changed: tuple[RateChange, ...]  # biggest moves of lines priced at a rate, first
+    notice: ChangeNotice  # every line, counted as the rate change notice counts them
     new_services: tuple[ServiceView, ...]
     service_updates: tuple[tuple[ServiceView, tuple[str, ...]], ...]  # versions this year
-
-    def count(self, direction: str) -> int:
-        return sum(1 for c in self.changed if c.direction == direction)
 
 
 def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:
@@ -267,15 +264,16 @@ def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:
         return None
     previous = older[0]
 
-    # Lines are matched the same way as the rate change notice (changes.py).
-    changed, unchanged = [], 0
-    for line in compare_sheets(previous.sheet, current.sheet).lines:
-        if line.old is None or line.new is None or line.old == 0 or line.pricing != "rate":
+    # The rate change notice's own comparison, so its counts and the handout's agree.
+    notice = compare_sheets(previous.sheet, current.sheet)
+    changed = []
+    for line in notice.lines:
+        if line.old is None or line.new is None or line.percent is None:
             continue
-        if line.kind == "same":
-            unchanged += 1
+        if line.kind not in ("up", "down"):
             continue
-        item = f"{line.item} ({line.customer_class})" if line.customer_class else line.item
+        named = site.customer_classes.get(line.customer_class or "")
+        item = f"{line.item} ({named.name})" if named else line.item
         changed.append(RateChange(site.services[line.service], item, line.unit, line.old, line.new))
     changed.sort(key=lambda c: (-abs(c.percent), c.service.name, c.item))
     priced_before = {line.service for line in previous.sheet.lines}
@@ -291,4 +289,4 @@ def fiscal_year_changes(site: Site) -> FiscalYearChanges | None:
         and view.version.changes
         and current.first_day <= view.version.effective <= site.as_of
     )
-    return FiscalYearChanges(previous, current, tuple(changed), unchanged, new, updates)
+    return FiscalYearChanges(previous, current, tuple(changed), notice, new, updates)

@@ -107,7 +107,12 @@ class DecisionContexts:
         if kind == "maintenance":
             return {"months": _months(event_views(site)), "ics_path": ICS_PATH}
         if kind == "data":
-            return {"json_path": JSON_PATH, "schema_path": SCHEMA_PATH, "ics_path": ICS_PATH}
+            return {
+                "json_path": JSON_PATH,
+                "schema_path": SCHEMA_PATH,
+                "ics_path": ICS_PATH,
+                "budgets": [b for a in site.agencies for b in budget_views(site, a)],
+            }
         if kind == "agency":
             agency = self._agencies[key]
             used = {s.id for s in agency.services}

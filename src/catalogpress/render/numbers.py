@@ -54,11 +54,18 @@ def format_number(value: Decimal | int) -> str:
 
 def format_rate(line: RateLine) -> str:
     """A line's price as a rate table shows it: $64.50, "Cost + 6%", "At cost"."""
-    if line.pricing == "markup":
-        return f"Cost + {format_percent(line.markup or Decimal(0))}"
-    if line.pricing == "at-cost":
+    value = line.markup if line.pricing == "markup" else line.amount
+    return format_priced(value or Decimal(0), line.pricing)
+
+
+def format_priced(value: Decimal, pricing: str) -> str:
+    """A price measured by `value` (an amount, or a markup's percentage) as a rate table
+    shows it: $64.50, "Cost + 6%", "At cost"."""
+    if pricing == "markup":
+        return f"Cost + {format_percent(value)}"
+    if pricing == "at-cost":
         return "At cost"
-    return format_money(line.amount or Decimal(0))
+    return format_money(value)
 
 
 def unit_noun(unit: Unit, quantity: Decimal = Decimal(1)) -> str:
