@@ -96,6 +96,8 @@ PAGE_TYPES = {
     "search": "search/?q=email",
     "agencies": "agencies/",
     "agency": "agencies/{agency}/",
+    "budget-impact": "agencies/{agency}/budget-fy2028/",
+    "rate-changes": "rates/changes/fy2027-to-fy2028/",
     "maintenance": "care/maintenance/",
     "open-data": "data/",
 }

@@ -98,6 +98,10 @@ class ServiceRow:
         return self.impact.next.one_time - self.impact.now.one_time
 
     @property
+    def one_time_direction(self) -> str:
+        return direction(self.one_time_change)
+
+    @property
     def not_offered(self) -> int:
         """How many lines the agency uses are not offered next year."""
         return len(self.impact.not_offered)
@@ -155,6 +159,23 @@ class BudgetView:
     @property
     def one_time_change(self) -> Decimal:
         return self.next.one_time - self.now.one_time
+
+    @property
+    def monthly_change(self) -> Decimal:
+        return self.next.monthly - self.now.monthly
+
+    @property
+    def monthly_direction(self) -> str:
+        return direction(self.monthly_change)
+
+    @property
+    def one_time_direction(self) -> str:
+        return direction(self.one_time_change)
+
+    @property
+    def one_time_services(self) -> tuple[ServiceRow, ...]:
+        """The services with a one-time charge in either year."""
+        return tuple(s for s in self.services if s.impact.now.one_time or s.impact.next.one_time)
 
     @property
     def recorded(self) -> bool:

@@ -39,6 +39,13 @@ def format_percent_change(value: Decimal | None) -> str:
     return "\u2014" if value is None else f"{_sign(value)}{abs(value)}%"
 
 
+def format_change_words(value: Decimal) -> str:
+    """up $1,036.80, down $588.00, no change: a change of cost in words, not by sign alone."""
+    if value == 0:
+        return "no change"
+    return f"{'up' if value > 0 else 'down'} {format_money(abs(value))}"
+
+
 def format_percent_points(value: Decimal | None) -> str:
     """+2 points, −0.5 points: the change of a markup percentage, or a dash."""
     if value is None:

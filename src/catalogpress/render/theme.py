@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from catalogpress.render.numbers import (
     format_money,
+    format_change_words,
     format_money_change,
     format_number,
     format_percent,
@@ -192,6 +193,7 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         longdate=format_date,
         percent=format_percent,
         money_change=format_money_change,
+        change_words=format_change_words,
         percent_change=format_percent_change,
         percent_points=format_percent_points,
         priced=format_priced,
