@@ -20,6 +20,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from catalogpress.app.build import build, load_site
 from catalogpress.app.cli import main
 from catalogpress.core.errors import SiteError
+from catalogpress.render.numbers import format_rate
 
 from .checks import have, require_tool
 from .conftest import MINIMAL, MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
@@ -227,7 +228,7 @@ def test_rate_sheet_repeats_header_rows_and_keeps_rows_whole(sample_site, sample
     for page in pages:
         assert re.search(r"ITEM\s+UNIT\s+CHARGE TYPE\s+RATE", page), "header row on every page"
     for line in sheet.sheet.lines:
-        amount = f"${line.amount:,.{max(2, -line.amount.as_tuple().exponent)}f}"
+        amount = format_rate(line)  # $64.50, or Cost + 6% / At cost for provider-billed lines
         assert any(line.item in p and amount in p for p in pages), (line.item, amount)
 
 
