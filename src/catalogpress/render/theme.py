@@ -24,8 +24,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from catalogpress.render.numbers import (
-    format_money,
     format_change_words,
+    format_money,
     format_money_change,
     format_number,
     format_percent,
