@@ -93,6 +93,11 @@ def test_all_five_kinds_of_document(sample_site, sample_model):
         *(f"rates/changes/{n.notice.id}.pdf" for n in sample_model.notices),
         *(f"slas/{s}.pdf" for s in sample_model.slas),
         *(f"slas/agencies/{a.agency.id}.pdf" for a in sample_model.agencies),
+        *(
+            f"agencies/{a.agency.id}-budget-{s.sheet.id}.pdf"
+            for a in sample_model.agencies
+            for s in sample_model.prices.upcoming_sheets
+        ),
     }
     assert {p.relative_to(pdf).as_posix() for p in pdf.rglob("*.pdf")} == expected
     assert len(active) >= 24 and len(sample_model.sheets) >= 2

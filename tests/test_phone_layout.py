@@ -21,6 +21,8 @@ PAGES_WITH_AMOUNTS = [
     "rates/fy2027/",
     "rates/changes/fy2027-to-fy2028/",
     "agencies/revenue/",
+    "agencies/natural-resources/budget-fy2028/",  # a line not offered next year
+    "agencies/transportation/budget-fy2028/",  # one-time charges apart
     "slas/sla-standard/",
     "compare/",
     "estimator/",

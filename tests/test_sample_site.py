@@ -97,6 +97,8 @@ PAGE_TYPES = {
     "agencies": "agencies/",
     "agency": "agencies/{agency}/",
     "review": "agencies/{agency}/review/",
+    "budget-impact": "agencies/{agency}/budget-fy2028/",
+    "rate-changes": "rates/changes/fy2027-to-fy2028/",
     "maintenance": "care/maintenance/",
     "open-data": "data/",
     "scorecard": "performance/enterprise-email/",  # trend chart, the major incident

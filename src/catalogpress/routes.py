@@ -11,11 +11,12 @@ A layer of its own, just above the source formats, so the checks can use it too.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from catalogpress.core.suggest import suggest
-from catalogpress.schema.dates import sheet_periods
+from catalogpress.schema.dates import sheet_periods, sheets_ahead
 from catalogpress.schema.frontmatter import PageMeta, SlaMeta
 from catalogpress.schema.rates import Rates
 from catalogpress.schema.records import Catalog
@@ -46,6 +47,7 @@ PAGE_PATHS = {
     "data": "data/",
     "agency": "agencies/{}/",
     "review": "agencies/{}/review/",
+    "budget_impact": "agencies/{}/budget-{}/",  # key: "<agency id>/<sheet id>"
     "accessibility": "accessibility/",
     "privacy": "privacy/",
     "performance": "performance/",
@@ -74,6 +76,8 @@ FILE_PATHS = {
     "performance_csv": "data/performance.csv",
     "performance_json": "data/performance.json",
     "performance_schema": "data/performance.schema.json",
+    "budget_impact_pdf": "pdf/agencies/{}-budget-{}.pdf",  # key: "<agency id>/<sheet id>"
+    "budget_impact_csv": "agencies/{}/budget-{}.csv",
 }
 # Top-level names the site uses itself, which a page in content/pages/ may not take.
 RESERVED_NAMES = frozenset(
@@ -95,13 +99,19 @@ NAV_SECTIONS = {"services": ("services/", "categories/")}
 
 
 def page_path(kind: str, key: str = "") -> str:
-    """The site path of a page of `kind` ("service") for record `key` ("email")."""
-    return PAGE_PATHS[kind].format(key)
+    """The site path of a page of `kind` ("service") for record `key` ("email"); a page
+    of two records has the key "<id>/<id>" ("transportation/fy2028")."""
+    return PAGE_PATHS[kind].format(*key.split("/"))
 
 
 def file_path(kind: str, key: str = "") -> str:
     """The site path of a file that is not a page ("rates_csv", "fy2026")."""
-    return FILE_PATHS[kind].format(key)
+    return FILE_PATHS[kind].format(*key.split("/"))
+
+
+def budget_key(agency_id: str, sheet_id: str) -> str:
+    """The key of an agency's budget impact page for one later rate sheet."""
+    return f"{agency_id}/{sheet_id}"
 
 
 def source_page(source: str) -> str | None:
@@ -156,10 +166,12 @@ class RouteTable:
         slas: Mapping[str, SlaMeta],
         pages: Mapping[str, PageMeta],
         glossary_title: str,
+        as_of: dt.date,
         measured: Iterable[str] = (),
     ) -> RouteTable:
-        """The pages a catalog makes, in the order they are rendered; `measured`: the
-        services with measurements (performance.csv), each of which has a scorecard."""
+        """The pages a catalog makes on the build date `as_of`, in the order they are
+        rendered; `measured`: the services with measurements (performance.csv), each of
+        which has a scorecard."""
         home, cats, rates_, care, agencies = (
             ("home", ""),
             ("categories", ""),
@@ -232,6 +244,17 @@ class RouteTable:
                 for s in sorted(catalog.services, key=lambda s: s.name.lower())
                 if s.id in scored
             ]
+        routes += [
+            _route(
+                "budget_impact",
+                budget_key(a.id, sheet.id),
+                f"Budget impact of {sheet.label} rates: {a.name}",
+                f"{sheet.label} budget impact",
+                ("agency", a.id),
+            )
+            for a in sorted(catalog.agencies, key=lambda a: a.name)
+            for sheet in sheets_ahead(rates, as_of)
+        ]
         return cls(routes)
 
     def get(self, kind: str, key: str = "") -> Route:

@@ -204,7 +204,7 @@ def _load_site(
     checked = validate(sources, as_of, problems, session.checked)
     problems.raise_if_errors()
     assert checked is not None  # validate returns None only alongside errors
-    bodies = site_bodies(checked, set(sources.images), session.bodies)
+    bodies = site_bodies(checked, as_of, set(sources.images), session.bodies)
     with start_map(bodies.jobs.render, len(bodies.jobs)) as rendering:
         # While workers render the markdown, what does not need it:
         check_plain_language(checked, problems, session.findings)  # warnings only

@@ -281,14 +281,32 @@ def service_price(
 
 @dataclass(frozen=True)
 class LineChange:
-    item: str
-    old: Decimal | None  # this year's rate (None: new next year)
-    new: Decimal | None  # next year's rate (None: not offered next year)
-    reason: str | None
+    """A line the agency uses whose price changes next year (model/budget.py shows it)."""
+
+    old: RateLine  # this year's line for the agency's class
+    new: RateLine | None  # next year's (None: not offered next year)
+    now: Totals  # what the agency's use of the line costs this year
+    next: Totals  # and at next year's rate (nothing when not offered)
+
+    @property
+    def item(self) -> str:
+        return self.old.item
+
+    @property
+    def reason(self) -> str | None:
+        return self.new.reason if self.new else None
+
+    @property
+    def rates(self) -> tuple[Decimal, Decimal] | None:
+        """(this year's, next year's) amount of a line priced at a rate both years."""
+        if self.new is None or self.old.amount is None or self.new.amount is None:
+            return None
+        return self.old.amount, self.new.amount
 
     @property
     def percent(self) -> Decimal | None:
-        return percent_change(self.old, self.new) if self.old and self.new else None
+        """The rate's change in percent (None unless priced at a rate both years)."""
+        return percent_change(*self.rates) if self.rates else None
 
 
 @dataclass(frozen=True)
@@ -334,14 +352,13 @@ def budget_impact(
         new = {c.line.item: c.line for c in that.charges}
         changes = tuple(
             LineChange(
-                item,
-                old[item].amount,
-                new[item].amount if item in new else None,
-                new[item].reason if item in new else None,
+                old[item],
+                new.get(item),
+                totals(c for c in this.charges if c.line.item == item),
+                totals(c for c in that.charges if c.line.item == item),
             )
             for item in old
-            if item not in new
-            or (new[item].amount, new[item].markup) != (old[item].amount, old[item].markup)
+            if item not in new or price_terms(new[item]) != price_terms(old[item])
         )
         impacts.append(
             ServiceImpact(this.service, this.totals, that.totals, changes, that.not_offered)
@@ -349,50 +366,6 @@ def budget_impact(
     return BudgetImpact(agency, now, nxt, tuple(impacts))
 
 
-# --- every price of the build, computed once ---------------------------------------
-
-
-class PriceBook:
-    """The prices, bills and budget impacts every page, PDF and export shows, each
-    computed once per build (site.prices) so no two places can differ."""
-
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self._prices: dict[tuple[str, str, str | None], OrderPrice | None] = {}
-        self._bills: dict[tuple[str, str], AgencyBill] = {}
-
-    def service(
-        self, view: ServiceView, sheet: SheetView | None = None, class_id: str | None = None
-    ) -> OrderPrice | None:
-        """The service's typical order (else main line) at `sheet`'s rates (the sheet in
-        effect by default) for `class_id` (the reference class by default)."""
-        sheet = sheet if sheet is not None else self.site.current_sheet
-        key = (view.id, sheet.sheet.id if sheet else "", class_id)
-        if key not in self._prices:
-            self._prices[key] = service_price(
-                self.site, view, sheet.sheet if sheet else None, class_id
-            )
-        return self._prices[key]
-
-    def bill(self, agency: AgencyView, sheet: SheetView | None = None) -> AgencyBill:
-        sheet = sheet if sheet is not None else self.site.current_sheet
-        key = (agency.agency.id, sheet.sheet.id if sheet else "")
-        if key not in self._bills:
-            self._bills[key] = agency_bill(self.site, agency, sheet)
-        return self._bills[key]
-
-    @property
-    def upcoming_sheets(self) -> list[SheetView]:
-        """Published sheets for fiscal years after this one, soonest first."""
-        return sorted(
-            (s for s in self.site.sheets if s.first_day > self.site.as_of),
-            key=lambda s: s.first_day,
-        )
-
-    def impacts(self, agency: AgencyView) -> list[BudgetImpact]:
-        """The agency's budget impact of each published later sheet against this year's."""
-        return [
-            budget_impact(self.site, agency, sheet, self.bill(agency), self.bill(agency, sheet))
-            for sheet in self.upcoming_sheets
-            if self.site.current_sheet is not None
-        ]
+def price_terms(line: RateLine) -> tuple[str, Decimal | None, Decimal | None]:
+    """What a line's price is made of: a rate line changes when one of these does."""
+    return line.pricing, line.amount, line.markup

@@ -109,10 +109,11 @@ def _outlook(site: Site, impacts: list[BudgetImpact]) -> Outlook | None:
     for impact in impacts:
         for service in impact.services:
             for change in service.changes:
-                if change.old is None or change.new is None:
-                    continue  # new, discontinued, or priced from a provider's bill
-                key = (service.service.id, change.item, change.old, change.new)
-                if change.new < change.old:
+                if change.rates is None:
+                    continue  # not offered next year, or priced from a provider's bill
+                old, new = change.rates
+                key = (service.service.id, change.item, old, new)
+                if new < old:
                     falls.add(key)
                 else:
                     rises[key] = RateRise(service.service, change)

@@ -26,26 +26,46 @@ class LineChange:
     pricing: str = "rate"  # next year's (see schema/rates.py); old and new are the markup
     # percentages of a markup line, and 0 for a line passed on at cost
     reason: str | None = None  # next year's line says why its rate changed
+    old_pricing: str = "rate"  # this year's, when the line is priced another way next year
 
     @property
     def kind(self) -> str:
+        """new, discontinued, changed (priced another way), up, down or same."""
         if self.old is None:
             return "new"
         if self.new is None:
             return "discontinued"
+        if self.old_pricing != self.pricing:
+            return "changed"
         if self.new > self.old:
             return "up"
         return "down" if self.new < self.old else "same"
 
     @property
     def difference(self) -> Decimal | None:
-        return None if self.old is None or self.new is None else self.new - self.old
+        """The change in dollars, or in percentage points of a markup; None when there is
+        nothing to compare (a new, discontinued, repriced or at-cost line)."""
+        if self.old is None or self.new is None or self.kind == "changed":
+            return None
+        return None if self.pricing == "at-cost" else self.new - self.old
+
+    @property
+    def points(self) -> bool:
+        """The difference is in percentage points of a markup, not in dollars."""
+        return self.pricing == "markup"
+
+    @property
+    def shown_reason(self) -> str | None:
+        """The reason to show: only for a line whose price changed."""
+        return self.reason if self.kind in ("up", "down", "changed") else None
 
     @property
     def percent(self) -> Decimal | None:
         """Change in percent, to one decimal place; None when it cannot be computed (or
         the line is priced from a provider's bill, where a percent of a percent misleads)."""
         if self.old is None or self.new is None or self.pricing != "rate":
+            return None
+        if self.old_pricing != "rate":
             return None
         return percent_change(self.old, self.new)
 
@@ -78,6 +98,7 @@ class ChangeNotice:
             ("down", "went down"),
             ("up", "went up"),
             ("same", "stayed the same"),
+            ("changed", "are priced another way"),
             ("new", "are new"),
             ("discontinued", "were discontinued"),
         ):
@@ -85,7 +106,11 @@ class ChangeNotice:
             if n:
                 noun = "rate" if n == 1 else "rates"
                 verb = (
-                    {"are new": "is new", "were discontinued": "was discontinued"}.get(verb, verb)
+                    {
+                        "are new": "is new",
+                        "were discontinued": "was discontinued",
+                        "are priced another way": "is priced another way",
+                    }.get(verb, verb)
                     if n == 1
                     else verb
                 )
@@ -121,6 +146,7 @@ def compare_sheets(old: RateSheet, new: RateSheet) -> ChangeNotice:
             price_value(after[key]) if key in after else None,
             (after.get(key) or before[key]).pricing,
             after[key].reason if key in after else None,
+            (before.get(key) or after[key]).pricing,
         )
         for key in keys
     )

@@ -14,10 +14,10 @@ from typing import TypeVar
 from catalogpress.check.plain_language import glossary_acronyms
 from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.core.errors import Problems
-from catalogpress.model.billing import PriceBook
 from catalogpress.model.markdown import MarkdownJobs, Rendered, RenderedBodies, line_of
 from catalogpress.model.news import catalog_events
 from catalogpress.model.performance import Performance
+from catalogpress.model.price_book import PriceBook
 from catalogpress.model.rate_changes import ChangeNotice, LineChange, notices
 from catalogpress.model.scorecards import PerformanceView, performance_view
 from catalogpress.model.views import (
@@ -54,10 +54,10 @@ class SiteBodies:
 
 
 def site_bodies(
-    checked: Checked, images: set[str], kept: RenderedBodies | None = None
+    checked: Checked, as_of: dt.date, images: set[str], kept: RenderedBodies | None = None
 ) -> SiteBodies:
     """Every markdown body of the site, as jobs for `build_site` (see MarkdownJobs)."""
-    routes = site_routes(checked)
+    routes = site_routes(checked, as_of)
 
     def links(target: str) -> str | None:
         return routes.resolve(target, images)
@@ -235,8 +235,8 @@ def _performance(
     )
 
 
-def site_routes(checked: Checked) -> RouteTable:
-    """The route table of a checked catalog."""
+def site_routes(checked: Checked, as_of: dt.date) -> RouteTable:
+    """The route table of a checked catalog on the build date."""
     glossary = checked.glossary
     return RouteTable.for_site(
         checked.catalog,
@@ -244,6 +244,7 @@ def site_routes(checked: Checked) -> RouteTable:
         {sid: d.meta for sid, d in checked.slas.items()},
         {slug: d.meta for slug, d in checked.pages.items()},
         glossary.meta.title if glossary else "Glossary",
+        as_of,
         {m.service for m in checked.performance},
     )
 

@@ -262,7 +262,7 @@ class Site:
     featured: list[ServiceView] = field(default_factory=list)
     customer_classes: dict[str, CustomerClass] = field(default_factory=dict)
     typical_orders: dict[str, TypicalOrder] = field(default_factory=dict)  # by service
-    # model.billing.PriceBook: every price, bill and budget impact, computed once. Set by
+    # model.price_book.PriceBook: every price, bill and budget impact, computed once. Set by
     # build_site, since pricing needs the finished views (and billing imports this module).
     prices: Any = field(default=None, compare=False, repr=False)
     maintenance: tuple[Maintenance, ...] = ()  # scheduled events, by start time

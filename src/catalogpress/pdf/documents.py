@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from catalogpress.core.errors import Problem, SiteError
+from catalogpress.model.budget import budget_views
 from catalogpress.model.committee import committee_brief
 from catalogpress.model.review import review_packet
 from catalogpress.model.views import Site
@@ -33,7 +34,8 @@ class DocSpec:
     path: str  # site path of the PDF: "pdf/services/email.pdf"
     template: str  # "pdf/brochure.html"
     title: str  # the PDF's title: metadata, window title, link text
-    kind: str  # brochure, catalog, rates, rate-changes, sla, agency-sla, brief
+    kind: str  # brochure, catalog, rates, rate-changes, sla, agency-sla, brief, review,
+    # budget-impact
     linked_from: tuple[str, ...]  # output paths of the pages that offer it for download
     context: dict[str, Any]
     date: str  # ISO date it is "as of": from the data, never the clock
@@ -163,6 +165,20 @@ def document_specs(site: Site) -> list[DocSpec]:
                 as_of,
             )
         )
+    for agency in site.agencies:
+        for budget in budget_views(site, agency):
+            nxt = budget.next_sheet.sheet
+            specs.append(
+                DocSpec(
+                    budget.pdf_path,
+                    "pdf/budget_impact.html",
+                    f"Budget impact of {nxt.label} rates for {agency.agency.name}",
+                    "budget-impact",
+                    (site.routes.get("budget_impact", budget.key).output,),
+                    {"budget": budget},
+                    as_of,
+                )
+            )
     return specs
 
 

@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from catalogpress.model import charts, estimator
+from catalogpress.model.budget import budget_view, budget_views
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
     ICS_PATH,
@@ -22,6 +23,7 @@ from catalogpress.model.maintenance import (
 )
 from catalogpress.model.review import review_packet
 from catalogpress.model.views import AgencyView, ServiceView, Site
+from catalogpress.render.budget_csv import budget_csv
 from catalogpress.render.opendata import JSON_PATH, SCHEMA_PATH, catalog_data, catalog_schema, dump
 from catalogpress.render.outputs import Output
 from catalogpress.render.performance_data import (
@@ -73,6 +75,7 @@ class DecisionContexts:
         "data",
         "agency",
         "review",
+        "budget_impact",
     )
 
     def __init__(self, site: Site) -> None:
@@ -120,6 +123,7 @@ class DecisionContexts:
                 "schema_path": SCHEMA_PATH,
                 "ics_path": ICS_PATH,
                 **files,
+                "budgets": [b for a in site.agencies for b in budget_views(site, a)],
             }
         if kind == "review":
             return {"packet": review_packet(site, self._agencies[key])}
@@ -129,8 +133,13 @@ class DecisionContexts:
             return {
                 "agency": agency,
                 "bill": site.prices.bill(agency),
+                "budgets": budget_views(site, agency),
                 "maintenance": [v for v in self._events if used & set(v.event.services)],
             }
+        if kind == "agencies":
+            return {"budgets": {a.agency.id: budget_views(site, a) for a in site.agencies}}
+        if kind == "budget_impact":
+            return {"budget": budget_view(site, key)}
         return {}
 
 
@@ -179,11 +188,13 @@ def extra_outputs(site: Site) -> list[Output]:
         if site.performance.cards
         else []
     )
+    budgets = [b for a in site.agencies for b in budget_views(site, a)]
     return [
         Output(ICS_PATH, calendar_ics(site)),
         Output(JSON_PATH, dump(catalog_data(site))),
         Output(SCHEMA_PATH, dump(catalog_schema(site))),
         *measured,
+        *(Output(b.csv_path, budget_csv(b)) for b in budgets),
     ]
 
 

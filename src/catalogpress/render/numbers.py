@@ -40,6 +40,21 @@ def format_percent_change(value: Decimal | None) -> str:
     return "\u2014" if value is None else f"{_sign(value)}{abs(value)}%"
 
 
+def format_change_words(value: Decimal) -> str:
+    """up $1,036.80, down $588.00, no change: a change of cost in words, not by sign alone."""
+    if value == 0:
+        return "no change"
+    return f"{'up' if value > 0 else 'down'} {format_money(abs(value))}"
+
+
+def format_percent_points(value: Decimal | None) -> str:
+    """+2 points, −0.5 points: the change of a markup percentage, or a dash."""
+    if value is None:
+        return "\u2014"
+    size = abs(value).normalize()
+    return f"{_sign(value)}{size:f} point{'' if size == 1 else 's'}"
+
+
 def format_number(value: Decimal | int) -> str:
     """1,200 or 2.5: a quantity with thousands separators, as precise as recorded."""
     return f"{value:,}"
@@ -47,11 +62,18 @@ def format_number(value: Decimal | int) -> str:
 
 def format_rate(line: RateLine) -> str:
     """A line's price as a rate table shows it: $64.50, "Cost + 6%", "At cost"."""
-    if line.pricing == "markup":
-        return f"Cost + {format_percent(line.markup or Decimal(0))}"
-    if line.pricing == "at-cost":
+    value = line.markup if line.pricing == "markup" else line.amount
+    return format_priced(value or Decimal(0), line.pricing)
+
+
+def format_priced(value: Decimal, pricing: str) -> str:
+    """A price measured by `value` (an amount, or a markup's percentage) as a rate table
+    shows it: $64.50, "Cost + 6%", "At cost"."""
+    if pricing == "markup":
+        return f"Cost + {format_percent(value)}"
+    if pricing == "at-cost":
         return "At cost"
-    return format_money(line.amount or Decimal(0))
+    return format_money(value)
 
 
 def unit_noun(unit: Unit, quantity: Decimal = Decimal(1)) -> str:

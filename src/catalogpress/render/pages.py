@@ -57,6 +57,7 @@ TEMPLATES = {
     "data": "data.html",
     "agency": "agency.html",
     "review": "review.html",
+    "budget_impact": "budget_impact.html",
     "accessibility": "accessibility.html",
     "privacy": "privacy.html",
     "performance": "performance.html",

@@ -24,11 +24,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from catalogpress.render.numbers import (
+    format_change_words,
     format_money,
     format_money_change,
     format_number,
     format_percent,
     format_percent_change,
+    format_percent_points,
+    format_priced,
     format_rate,
     format_terms,
     unit_noun,
@@ -190,7 +193,10 @@ def _new_environment(dirs: list[Path]) -> jinja2.Environment:
         longdate=format_date,
         percent=format_percent,
         money_change=format_money_change,
+        change_words=format_change_words,
         percent_change=format_percent_change,
+        percent_points=format_percent_points,
+        priced=format_priced,
         number=format_number,
         order_channel=order_channel,
         columns=split_columns,

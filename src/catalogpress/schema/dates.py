@@ -41,6 +41,14 @@ def sheet_in_effect(rates: Rates, on: dt.date) -> RateSheet | None:
     return None
 
 
+def sheets_ahead(rates: Rates, on: dt.date) -> list[RateSheet]:
+    """Sheets published for fiscal years after the one in effect on `on`, soonest first:
+    each agency's budget impact is worked out for each (none when no sheet is in effect)."""
+    if sheet_in_effect(rates, on) is None:
+        return []
+    return [sheet for sheet, first, _ in sheet_periods(rates) if first > on]
+
+
 def version_in_effect(service: Service, on: dt.date) -> Version | None:
     current = None
     for version in service.versions:
