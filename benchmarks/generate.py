@@ -58,6 +58,11 @@ def generate(count: int, dest: Path) -> Path:
     for key in ("maintenance",):
         for event in catalog.get(key, []):
             event["services"] = [f for f in map(first, event.get("services", [])) if f]
+    rates["typical_orders"] = [
+        dict(order, service=new_id)
+        for order in rates.get("typical_orders", [])
+        for new_id in copies.get(order["service"], [])
+    ]
     for sheet in rates["rate_sheets"]:
         sheet["lines"] = [
             dict(line, service=new_id)

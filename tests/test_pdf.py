@@ -98,6 +98,7 @@ def test_all_five_kinds_of_document(sample_site, sample_model):
             for a in sample_model.agencies
             for s in sample_model.prices.upcoming_sheets
         ),
+        *(f"reviews/{a.agency.id}.pdf" for a in sample_model.agencies),
     }
     assert {p.relative_to(pdf).as_posix() for p in pdf.rglob("*.pdf")} == expected
     assert len(active) >= 24 and len(sample_model.sheets) >= 2
@@ -272,7 +273,7 @@ def test_two_builds_give_identical_pdfs(minimal_site, tmp_path):
     first, second = minimal_site, tmp_path / "two"  # minimal_site was built from a cold cache
     build(MINIMAL, second, MINIMAL_AS_OF, cache=tmp_path / "cache-two")  # cold too
     pdfs = sorted(p.relative_to(first) for p in first.rglob("*.pdf"))
-    assert len(pdfs) == 8  # the seven kinds, and the FY2025-to-FY2026 change notice
+    assert len(pdfs) == 9  # the eight kinds, and the FY2025-to-FY2026 change notice
     for pdf in pdfs:
         assert (first / pdf).read_bytes() == (second / pdf).read_bytes(), pdf
 
@@ -281,7 +282,7 @@ def test_two_builds_give_identical_pdfs(minimal_site, tmp_path):
 def test_rebuild_reprints_only_what_changed(scratch, tmp_path):
     cache = tmp_path / "cache"
     report = build(scratch.root, tmp_path / "a", MINIMAL_AS_OF, cache=cache)
-    assert (report.pdfs, report.pdfs_printed) == (8, 8)
+    assert (report.pdfs, report.pdfs_printed) == (9, 9)
     report = build(scratch.root, tmp_path / "b", MINIMAL_AS_OF, cache=cache)
     assert report.pdfs_printed == 0
     scratch.replace("catalog.yaml", "Spam filtering", "Spam and virus filtering")
@@ -316,7 +317,7 @@ def test_no_pdf_flag_and_page_size(scratch, tmp_path):
         ["build", "-C", str(scratch.root), "-o", str(tmp_path / "out"), "--as-of", "2025-11-01"],
     )
     assert result.exit_code == 0, result.output
-    assert re.search(r"Built \d+ pages and 8 PDFs \(8 printed, 0 unchanged\)", result.output)
+    assert re.search(r"Built \d+ pages and 9 PDFs \(9 printed, 0 unchanged\)", result.output)
     box = PdfReader(tmp_path / "out" / "pdf" / "services" / "email.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
 
@@ -425,7 +426,7 @@ def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path
     monkeypatch.setattr(pipeline, "search_index", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert seen["read back"] == []  # no PDF is parsed again for its text
-    assert len(seen["records"]) == 8
+    assert len(seen["records"]) == 9
     brochure = seen["records"]["pdf/services/email.pdf"]
     assert brochure.title == "Email: service brochure (PDF)"
     assert "Spam filtering" in brochure.text and "<" not in brochure.text

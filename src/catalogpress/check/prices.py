@@ -30,8 +30,15 @@ def check_prices(
     reference = _reference_sheet(rates, as_of)
     if reference is None:
         return
+    # Items priced in an earlier sheet: an agency still recording one is out of date,
+    # not wrong (a retired line drops off its bill).
+    earlier: dict[str, set[str]] = {}
+    for sheet in rates.rate_sheets:
+        if sheet.effective < reference.effective:
+            for line in sheet.lines:
+                earlier.setdefault(line.service, set()).add(line.item)
     for agency in catalog.agencies:
-        _check_consumption(agency, reference, catalog, problems)
+        _check_consumption(agency, reference, catalog, earlier, problems)
     _check_typical_orders(rates, reference, problems)
     _check_reasons(rates, problems)
 
@@ -118,7 +125,11 @@ def _check_classes(catalog: Catalog, rates: Rates, problems: Problems) -> None:
 
 
 def _check_consumption(
-    agency: Agency, sheet: RateSheet, catalog: Catalog, problems: Problems
+    agency: Agency,
+    sheet: RateSheet,
+    catalog: Catalog,
+    earlier: dict[str, set[str]],
+    problems: Problems,
 ) -> None:
     lines_of: dict[str, list[RateLine]] = {}
     for line in sheet.lines:
@@ -148,6 +159,16 @@ def _check_consumption(
                 )
             seen[key] = item.src.line
             offered = [ln for ln in items if ln.item == item.item]
+            if not offered and item.item in earlier.get(use.service, set()):
+                _add(
+                    problems,
+                    item.src,
+                    f"{at}.item",
+                    f"'{item.item}' is no longer priced in the {sheet.label} rate sheet, so "
+                    "the agency's bill leaves it out; remove it from the agency's record",
+                    warning=True,
+                )
+                continue
             if not offered:
                 names = {ln.item for ln in items}
                 _add(

@@ -92,7 +92,7 @@ class ChangeNotice:
         return (sum(changes, Decimal(0)) / len(changes)).quantize(TENTH, ROUND_HALF_UP)
 
     def summary(self) -> str:
-        """One plain sentence, e.g. '12 rates went down, 3 went up; average change -2.4%.'"""
+        """One plain sentence, e.g. '12 rates went down, 3 went up; average change −2.4%.'"""
         parts: list[str] = []
         for kind, verb in (
             ("down", "went down"),
@@ -118,7 +118,8 @@ class ChangeNotice:
         text = ", ".join(parts) if parts else "No rates changed"
         average = self.average_percent
         if average is not None:
-            text += f"; average change {average:+}%".replace("+0.0%", "0.0%")
+            sign = "+" if average > 0 else ("\u2212" if average < 0 else "")  # a real minus
+            text += f"; average change {sign}{abs(average)}%"
         return text + "."
 
 
