@@ -15,7 +15,8 @@ import gc
 import os
 import time
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
-from catalogpress.index.search import search_index
+from catalogpress.index.search import start_index
 from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
@@ -180,18 +181,28 @@ def build(
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
-    if search:
-        outputs += search_index(outputs, site.settings.language, search_records(specs, documents))
-    outputs += pdfs
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    # Pagefind indexes in a process of its own while this one writes the site; its
+    # files are written last, before the new site is swapped in.
+    index = (
+        start_index(outputs, site.settings.language, search_records(specs, documents))
+        if search
+        else None
+    )
+    files = chain(outputs, pdfs, _later(index.result) if index else ())
     if incremental:
         with guard or nullcontext():
-            synced = sync_site(outputs, copies, output, session.written)
+            synced = sync_site(files, copies, output, session.written)
         report.files, report.changed = synced.total, synced.written + synced.removed
     else:
-        report.files = write_site(outputs, copies, output)
-    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+        report.files = write_site(files, copies, output)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:
+    """The outputs `make` returns, made only when the writer gets to them."""
+    yield from make()
 
 
 def _load_site(
