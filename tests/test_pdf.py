@@ -409,14 +409,15 @@ def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path
     import catalogpress.app.build as pipeline
 
     seen = {}
-    real = pipeline.search_index
+    real = pipeline.start_index
 
     def spy(outputs, language, records=()):
+        outputs, records = list(outputs), list(records)
         seen["read back"] = [o.path for o in outputs if o.path.endswith(".pdf")]
         seen["records"] = {r.path: r for r in records}
         return real(outputs, language, records)
 
-    monkeypatch.setattr(pipeline, "search_index", spy)
+    monkeypatch.setattr(pipeline, "start_index", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert seen["read back"] == []  # no PDF is parsed again for its text
     assert len(seen["records"]) == 8

@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 
 from catalogpress.app.session import BuildSession
+from catalogpress.app.stored_session import load_session, save_session
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
@@ -138,6 +139,7 @@ def build(
     pdf: bool = True,
     cache: Path | None = None,
     guard: AbstractContextManager[object] | None = None,
+    stored: bool = False,
 ) -> Report:
     """Build the site into `output`.
 
@@ -148,14 +150,18 @@ def build(
     `strict` treats warnings as problems: nothing is written. `search=False` skips
     the search index (the preview, where it would double the time of a rebuild).
     `pdf` prints the PDF documents too, reusing those in `cache` (default:
-    <project>/.catalogpress-cache) whose sources did not change.
+    <project>/.catalogpress-cache) whose sources did not change. `stored` (the
+    command line) starts from the session kept in that folder, when no `session`
+    is given, and keeps this build's there for the next (app/stored_session.py).
     """
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "site").resolve()
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
-    session = session if session is not None else BuildSession()
+    cache = cache or root / CACHE_FOLDER
+    if session is None:
+        session = load_session(cache) if stored else BuildSession()
     with _collector_paused():
         site, problems, sources = _load_site(root, as_of, session, pdf)  # load, validate, model
         _stop_on_warnings(problems, strict)
@@ -171,7 +177,7 @@ def build(
     pdfs: list[Output] = []
     if pdf:
         resources = pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
-        printed = print_all(documents, resources, PdfCache(cache or root / CACHE_FOLDER))
+        printed = print_all(documents, resources, PdfCache(cache))
         _stop_on_warnings(Problems(printed.warnings), strict)
         # Again, now that each download link can tell its number of pages and size.
         with _collector_paused():
@@ -196,6 +202,8 @@ def build(
         report.files, report.changed = synced.total, synced.written + synced.removed
     else:
         report.files = write_site(files, copies, output)
+    if stored:
+        save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
 
