@@ -31,7 +31,7 @@ from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
-from catalogpress.index.search import start_index
+from catalogpress.index.search import index_folder, start_index
 from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
@@ -188,20 +188,21 @@ def build(
         report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    # Pagefind indexes in a process of its own while this one writes the site; its
-    # files are written last, before the new site is swapped in.
-    index = (
-        start_index(outputs, site.settings.language, search_records(specs, documents))
-        if search
-        else None
-    )
-    files = chain(outputs, pdfs, _later(index.result) if index else ())
+    language = site.settings.language
+    records = search_records(specs, documents) if search else []
     if incremental:
+        # Pagefind indexes the pages from memory, in a process of its own, while this
+        # one compares them with the files written before; its files come last.
+        index = start_index(outputs, language, records) if search else None
+        files = chain(outputs, pdfs, _later(index.result) if index else ())
         with guard or nullcontext():
             synced = sync_site(files, copies, output, session.written)
         report.files, report.changed = synced.total, synced.written + synced.removed
     else:
-        report.files = write_site(files, copies, output)
+        # Pagefind reads the new site's folder once it is written (on every core),
+        # before the folder replaces the old site.
+        last = (lambda folder: index_folder(folder, language, records)) if search else None
+        report.files = write_site(chain(outputs, pdfs), copies, output, last)
     if stored:
         save_session(session, cache)
     report.seconds = time.perf_counter() - started

@@ -64,7 +64,10 @@ def run(requests: Iterable[Message]) -> list[Message]:
             said = errors.read().decode("utf-8", "replace").strip()
             raise ServiceError(f"{exc}{': ' + said[-500:] if said else ''}") from exc
         finally:
-            service.stdin.close()
+            try:
+                service.stdin.close()
+            except OSError:  # it stopped with a request unread
+                pass
             service.kill()
             service.wait()
             service.stdout.close()

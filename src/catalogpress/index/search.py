@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from catalogpress.core.errors import Problem, SiteError
@@ -45,6 +46,19 @@ def search_index(
     """Index every HTML page and `records` (the PDFs, by the text they are printed
     from); return the index files under pagefind/."""
     return start_index(outputs, language, records).result()
+
+
+def index_folder(folder: Path, language: str, records: Iterable[Record] = ()) -> list[Output]:
+    """Index the HTML pages written in `folder` (a new site, before it is swapped in)
+    and `records`. Pagefind reads a folder on all cores, where pages sent one by one
+    are indexed on one: for a full build, which writes the pages anyway, this is
+    quicker than `start_index`."""
+    requests = _requests([], language, list(records), folder)
+    try:
+        answers = run(requests)
+    except (ServiceError, OSError, ImportError) as exc:
+        raise _failed(exc) from exc
+    return _index_files(answers[-1])
 
 
 def start_index(
@@ -77,46 +91,60 @@ class PendingIndex:
     def result(self) -> list[Output]:
         self._thread.join()
         if isinstance(self._failure, ServiceError | OSError | ImportError):
-            raise SiteError(
-                [
-                    Problem(
-                        "pagefind",
-                        0,
-                        "",
-                        "could not build the search index: "
-                        f"{self._failure} (is the pagefind[bin] package installed?)",
-                    )
-                ]
-            ) from self._failure
+            raise _failed(self._failure) from self._failure
         if self._failure is not None:
             raise self._failure
-        files = {f["path"]: base64.b64decode(f["content"]) for f in self._answers[-1]["files"]}
-        kept = {path: data for path, data in files.items() if not path.startswith(UNUSED)}
-        try:
-            stable = canonical(kept)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SiteError(
-                [
-                    Problem(
-                        "pagefind",
-                        0,
-                        "",
-                        "the search index has a layout this "
-                        f"version of catalogpress does not know ({exc}); install "
-                        "pagefind[bin] 1.x",
-                    )
-                ]
-            ) from exc
-        return sorted(
-            (Output(FOLDER + path, data) for path, data in stable.items()), key=lambda o: o.path
-        )
+        return _index_files(self._answers[-1])
 
 
-def _requests(pages: list[Output], language: str, records: list[Record]) -> Iterator[Message]:
-    """What Pagefind is asked, in order. Each page's address is the one a visitor
-    uses (folder/ for folder/index.html), as Pagefind gives pages it finds on disk.
-    Pages without data-pagefind-body (the 404 page) are left out by Pagefind."""
+def _failed(exc: BaseException) -> SiteError:
+    return SiteError(
+        [
+            Problem(
+                "pagefind",
+                0,
+                "",
+                f"could not build the search index: {exc} (is the pagefind[bin] package "
+                "installed?)",
+            )
+        ]
+    )
+
+
+def _index_files(answer: Message) -> list[Output]:
+    """The index files from Pagefind's GetFiles answer, made reproducible."""
+    files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]}
+    kept = {path: data for path, data in files.items() if not path.startswith(UNUSED)}
+    try:
+        stable = canonical(kept)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SiteError(
+            [
+                Problem(
+                    "pagefind",
+                    0,
+                    "",
+                    "the search index has a layout this "
+                    f"version of catalogpress does not know ({exc}); install "
+                    "pagefind[bin] 1.x",
+                )
+            ]
+        ) from exc
+    return sorted(
+        (Output(FOLDER + path, data) for path, data in stable.items()), key=lambda o: o.path
+    )
+
+
+def _requests(
+    pages: list[Output], language: str, records: list[Record], folder: Path | None = None
+) -> Iterator[Message]:
+    """What Pagefind is asked, in order: the pages in `folder`, then those in `pages`,
+    then the records. Each page's address is the one a visitor uses (folder/ for
+    folder/index.html), as Pagefind gives pages it finds on disk. Pages without
+    data-pagefind-body (the 404 page) are left out by Pagefind."""
     yield {"type": "NewIndex", "config": {"force_language": language}}
+    if folder is not None:
+        yield {"type": "AddDir", "index_id": None, "path": str(folder), "glob": None}
     for page in pages:
         url = "/" + page.path.removesuffix("index.html")
         yield {
