@@ -28,7 +28,7 @@ import click
 import jinja2
 
 from catalogpress.app.build import build
-from catalogpress.app.stored_session import load_session, save_session
+from catalogpress.app.stored_session import load_session
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.routes import source_page
@@ -130,10 +130,10 @@ class Preview:
         # No search index and no PDFs: each would make a rebuild several times slower.
         self.options = {"search": False, "pdf": False, **(options or {})}
         # What each rebuild keeps for the next, starting from what the last
-        # `catalogpress build` or preview kept on disk (app/stored_session.py).
-        self.cache = Path(self.options.get("cache") or project / CACHE_FOLDER)
-        self.session = load_session(self.cache)
-        self.stored = False  # whether this preview has kept its session on disk yet
+        # `catalogpress build` kept on disk (app/stored_session.py). The preview only
+        # reads it: it never writes into the project.
+        cache = Path(self.options.get("cache") or project / CACHE_FOLDER)
+        self.session = load_session(cache)
         self.lock = threading.Lock()
         self.problems: list[Problem] = []  # of the last build; empty when it worked
         self.warnings: list[Problem] = []
@@ -180,9 +180,6 @@ class Preview:
             notes_changed = notes != self.notes
             self.problems, self.error_page, self.notes = [], b"", notes
         self._report_warnings(report.warnings)
-        if not self.stored:  # once: the next `catalogpress build` starts from here
-            save_session(self.session, self.cache)
-            self.stored = True
         took = time.perf_counter() - started
         changed = len(report.changed)
         click.echo(

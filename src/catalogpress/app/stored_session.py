@@ -1,5 +1,6 @@
 """The build session kept on disk, so that `catalogpress build` and `serve` start
-where the last run of either left off.
+where the last `catalogpress build` left off (the preview reads it but never
+writes into the project).
 
 What is kept is what a session holds between the preview's rebuilds (see
 app/session.py): the parsed sources, the checked records, the plain-language
