@@ -416,14 +416,15 @@ def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path
     import catalogpress.app.build as pipeline
 
     seen = {}
-    real = pipeline.search_index
+    real = pipeline.index_folder
 
-    def spy(outputs, language, records=()):
-        seen["read back"] = [o.path for o in outputs if o.path.endswith(".pdf")]
+    def spy(folder, language, records=()):
+        records = list(records)
+        seen["read back"] = []  # the PDFs are records: Pagefind reads only the HTML pages
         seen["records"] = {r.path: r for r in records}
-        return real(outputs, language, records)
+        return real(folder, language, records)
 
-    monkeypatch.setattr(pipeline, "search_index", spy)
+    monkeypatch.setattr(pipeline, "index_folder", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert seen["read back"] == []  # no PDF is parsed again for its text
     assert len(seen["records"]) == 9

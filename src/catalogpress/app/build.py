@@ -15,21 +15,23 @@ import gc
 import os
 import time
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from catalogpress.app.session import BuildSession
+from catalogpress.app.stored_session import load_session, save_session
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
-from catalogpress.index.search import search_index
+from catalogpress.index.search import index_folder, start_index
 from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
@@ -137,6 +139,7 @@ def build(
     pdf: bool = True,
     cache: Path | None = None,
     guard: AbstractContextManager[object] | None = None,
+    stored: bool = False,
 ) -> Report:
     """Build the site into `output`.
 
@@ -147,14 +150,18 @@ def build(
     `strict` treats warnings as problems: nothing is written. `search=False` skips
     the search index (the preview, where it would double the time of a rebuild).
     `pdf` prints the PDF documents too, reusing those in `cache` (default:
-    <project>/.catalogpress-cache) whose sources did not change.
+    <project>/.catalogpress-cache) whose sources did not change. `stored` (the
+    command line) starts from the session kept in that folder, when no `session`
+    is given, and keeps this build's there for the next (app/stored_session.py).
     """
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "site").resolve()
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
-    session = session if session is not None else BuildSession()
+    cache = cache or root / CACHE_FOLDER
+    if session is None:
+        session = load_session(cache) if stored else BuildSession()
     with _collector_paused():
         site, problems, sources = _load_site(root, as_of, session, pdf)  # load, validate, model
         _stop_on_warnings(problems, strict)
@@ -170,7 +177,7 @@ def build(
     pdfs: list[Output] = []
     if pdf:
         resources = pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
-        printed = print_all(documents, resources, PdfCache(cache or root / CACHE_FOLDER))
+        printed = print_all(documents, resources, PdfCache(cache))
         _stop_on_warnings(Problems(printed.warnings), strict)
         # Again, now that each download link can tell its number of pages and size.
         with _collector_paused():
@@ -180,18 +187,31 @@ def build(
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
         report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
-    if search:
-        outputs += search_index(outputs, site.settings.language, search_records(specs, documents))
-    outputs += pdfs
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    language = site.settings.language
+    records = search_records(specs, documents) if search else []
     if incremental:
+        # Pagefind indexes the pages from memory, in a process of its own, while this
+        # one compares them with the files written before; its files come last.
+        index = start_index(outputs, language, records) if search else None
+        files = chain(outputs, pdfs, _later(index.result) if index else ())
         with guard or nullcontext():
-            synced = sync_site(outputs, copies, output, session.written)
+            synced = sync_site(files, copies, output, session.written)
         report.files, report.changed = synced.total, synced.written + synced.removed
     else:
-        report.files = write_site(outputs, copies, output)
-    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+        # Pagefind reads the new site's folder once it is written (on every core),
+        # before the folder replaces the old site.
+        last = (lambda folder: index_folder(folder, language, records)) if search else None
+        report.files = write_site(chain(outputs, pdfs), copies, output, last)
+    if stored:
+        save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:
+    """The outputs `make` returns, made only when the writer gets to them."""
+    yield from make()
 
 
 def _load_site(

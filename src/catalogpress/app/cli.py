@@ -115,7 +115,9 @@ def build(
     """Check the sources and build the website and its PDFs."""
     from catalogpress.app.build import build as run_build
 
-    report = _run(lambda: run_build(project, output, _date(as_of), strict=strict, pdf=pdf))
+    report = _run(
+        lambda: run_build(project, output, _date(as_of), strict=strict, pdf=pdf, stored=True)
+    )
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     pdfs = (

@@ -28,8 +28,9 @@ import click
 import jinja2
 
 from catalogpress.app.build import build
-from catalogpress.app.session import BuildSession
+from catalogpress.app.stored_session import load_session
 from catalogpress.core.errors import Problem, SiteError
+from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.routes import source_page
 
 WATCHED = ("catalog.yaml", "rates.yaml", "performance.csv", "content", "themes")
@@ -128,7 +129,11 @@ class Preview:
         # unless asked for: it takes longer than the rest of a rebuild.
         # No search index and no PDFs: each would make a rebuild several times slower.
         self.options = {"search": False, "pdf": False, **(options or {})}
-        self.session = BuildSession()  # what each rebuild keeps for the next
+        # What each rebuild keeps for the next, starting from what the last
+        # `catalogpress build` kept on disk (app/stored_session.py). The preview only
+        # reads it: it never writes into the project.
+        cache = Path(self.options.get("cache") or project / CACHE_FOLDER)
+        self.session = load_session(cache)
         self.lock = threading.Lock()
         self.problems: list[Problem] = []  # of the last build; empty when it worked
         self.warnings: list[Problem] = []

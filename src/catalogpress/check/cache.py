@@ -44,6 +44,18 @@ class CheckedDocuments:
     def forget(self, file: str) -> None:
         self._checked.pop(file, None)
 
+    def entries(
+        self,
+    ) -> dict[str, tuple[weakref.ref[Doc], type, Any, list[Reference], list[Problem]]]:
+        """Every entry, to store them (app/stored_session.py)."""
+        return dict(self._checked)
+
+    def restore(
+        self,
+        entries: dict[str, tuple[weakref.ref[Doc], type, Any, list[Reference], list[Problem]]],
+    ) -> None:
+        self._checked = dict(entries)
+
     def keep_only(self, files: Iterable[str]) -> None:
         wanted = set(files)
         for file in [f for f in self._checked if f not in wanted]:
@@ -65,6 +77,13 @@ class Findings:
 
     def keep(self, file: str, key: tuple[object, ...], findings: list[Any]) -> None:
         self._found[file] = (key, findings)
+
+    def entries(self) -> dict[str, tuple[tuple[object, ...], list[Any]]]:
+        """Every entry, to store them (app/stored_session.py)."""
+        return dict(self._found)
+
+    def restore(self, entries: dict[str, tuple[tuple[object, ...], list[Any]]]) -> None:
+        self._found = dict(entries)
 
     def keep_only(self, files: Iterable[str]) -> None:
         wanted = set(files)

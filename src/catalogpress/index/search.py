@@ -1,32 +1,33 @@
 """The search index: Pagefind run over the rendered pages, returned as outputs.
 
-Pagefind indexes a folder, so the rendered HTML is copied into a private
-temporary folder for it; the index comes back in memory (`get_files`) and is
-written by output.py like every other file. Extra records (PDF brochures, for
-example) can be added with their text, so search finds them too.
+The pages go to Pagefind's indexing service from memory and the index comes
+back the same way (index/pagefind_service.py), to be written like every other
+file; Pagefind runs beside the build, which writes the site meanwhile. What is
+indexed is each page's main content (data-pagefind-body in the theme), without
+the boxes that repeat what another page says (data-pagefind-ignore). Extra
+records (PDF brochures, for example) are added with their text, so search
+finds them too.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
-import json
 import re
-import tempfile
-import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from catalogpress.core.errors import Problem, SiteError
-from catalogpress.render.outputs import Output, safe_relative
+from catalogpress.index.pagefind_service import Message, ServiceError, run
+from catalogpress.render.outputs import Output
 
 FOLDER = "pagefind/"
 # Pagefind's own ready-made interfaces: the theme has its own accessible search page.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-NOT_INDEXED = ("404.html",)
 
 
 @dataclass(frozen=True)
@@ -44,29 +45,76 @@ def search_index(
 ) -> list[Output]:
     """Index every HTML page and `records` (the PDFs, by the text they are printed
     from); return the index files under pagefind/."""
-    import asyncio  # here, so that builds without search (the preview) do not load it
+    return start_index(outputs, language, records).result()
 
-    outputs = list(outputs)
-    pages = [o for o in outputs if o.path.endswith(".html") and o.path not in NOT_INDEXED]
-    records = list(records)
+
+def index_folder(folder: Path, language: str, records: Iterable[Record] = ()) -> list[Output]:
+    """Index the HTML pages written in `folder` (a new site, before it is swapped in)
+    and `records`. Pagefind reads a folder on all cores, where pages sent one by one
+    are indexed on one: for a full build, which writes the pages anyway, this is
+    quicker than `start_index`."""
+    requests = _requests([], language, list(records), folder)
     try:
-        # A thread of its own: the caller may already run an event loop (the preview's
-        # web server, a browser test), and asyncio.run refuses to nest.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            files = pool.submit(asyncio.run, _index(pages, language, records)).result()
-    except Exception as exc:  # the Pagefind binary failed or is missing
-        raise SiteError(
-            [
-                Problem(
-                    "pagefind",
-                    0,
-                    "",
-                    "could not build the search index: "
-                    f"{exc} (is the pagefind[bin] package installed?)",
-                )
-            ]
-        ) from exc
-    kept = {path: data for path, data in files if not path.startswith(UNUSED)}
+        answers = run(requests)
+    except (ServiceError, OSError, ImportError) as exc:
+        raise _failed(exc) from exc
+    return _index_files(answers[-1])
+
+
+def start_index(
+    outputs: Iterable[Output], language: str, records: Iterable[Record] = ()
+) -> PendingIndex:
+    """Start indexing in the background (Pagefind is a process of its own, so it
+    works while this one writes the site); `result()` returns the index files."""
+    pages = [o for o in outputs if o.path.endswith(".html")]
+    return PendingIndex(pages, language, list(records))
+
+
+class PendingIndex:
+    """A search index being made: the pages go to Pagefind from memory, as they are,
+    so nothing is written to disk or parsed twice for it."""
+
+    def __init__(self, pages: list[Output], language: str, records: list[Record]) -> None:
+        self._answers: list[Message] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(pages, language, records), daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, pages: list[Output], language: str, records: list[Record]) -> None:
+        try:
+            self._answers = run(_requests(pages, language, records))
+        except BaseException as exc:  # noqa: BLE001 - raised again by result()
+            self._failure = exc
+
+    def result(self) -> list[Output]:
+        self._thread.join()
+        if isinstance(self._failure, ServiceError | OSError | ImportError):
+            raise _failed(self._failure) from self._failure
+        if self._failure is not None:
+            raise self._failure
+        return _index_files(self._answers[-1])
+
+
+def _failed(exc: BaseException) -> SiteError:
+    return SiteError(
+        [
+            Problem(
+                "pagefind",
+                0,
+                "",
+                f"could not build the search index: {exc} (is the pagefind[bin] package "
+                "installed?)",
+            )
+        ]
+    )
+
+
+def _index_files(answer: Message) -> list[Output]:
+    """The index files from Pagefind's GetFiles answer, made reproducible."""
+    files = {f["path"]: base64.b64decode(f["content"]) for f in answer["files"]}
+    kept = {path: data for path, data in files.items() if not path.startswith(UNUSED)}
     try:
         stable = canonical(kept)
     except (ValueError, KeyError, TypeError) as exc:
@@ -87,79 +135,37 @@ def search_index(
     )
 
 
-async def _index(
-    pages: list[Output], language: str, records: list[Record]
-) -> list[tuple[str, bytes]]:
-    from pagefind.service import PagefindService
-
-    with tempfile.TemporaryDirectory(prefix="catalogpress-search-") as folder:
-        root = Path(folder)
-        for page in pages:
-            target = root.joinpath(*safe_relative(page.path).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.data)
-        async with PagefindService() as service:
-            index = await service.create_index({"force_language": language})
-            await index.add_directory(str(root))
-            for record in records:
-                await index.add_custom_record(
-                    url="/" + record.path,
-                    content=record.text,
-                    language=language,
-                    meta={"title": record.title},
-                    filters=record.filters or None,
-                )
-            # Not index.get_files(): it sends the whole index through one pipe message,
-            # which deadlocks on catalogs of a few hundred pages (its docstring warns
-            # so). The index goes to this private folder and is read back instead.
-            written = root / ".pagefind-index"
-            await index.write_files(output_path=str(written))
-            # Pagefind answers before it has finished writing (files are still empty or
-            # growing then), and closing the service stops it mid-write: a loaded
-            # machine published a cut-short wasm file. So the service stays up until
-            # the files are whole.
-            return await _finished_files(written)
-
-
-async def _finished_files(folder: Path, patience: float = 60.0) -> list[tuple[str, bytes]]:
-    """The files under `folder` once complete: no file empty, every gzipped index
-    file whole (its trailer holds a checksum and length), the entry file readable
-    JSON, and nothing changed since the last look a tenth of a second earlier."""
-    import asyncio
-
-    deadline, previous = time.monotonic() + patience, None
-    while True:
-        files = [
-            (path.relative_to(folder).as_posix(), path.read_bytes())
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        ]
-        if files == previous and all(data and _whole(name, data) for name, data in files):
-            return files
-        if time.monotonic() > deadline:
-            raise SiteError(
-                [
-                    Problem(
-                        "pagefind",
-                        0,
-                        "",
-                        f"the search index was not finished after {patience:.0f} seconds",
-                    )
-                ]
-            )
-        previous = files
-        await asyncio.sleep(0.1)
-
-
-def _whole(name: str, data: bytes) -> bool:
-    try:
-        if name == "pagefind-entry.json":
-            json.loads(data)
-        elif data[:2] == b"\x1f\x8b":  # gzip
-            gzip.decompress(data)
-    except (ValueError, EOFError, OSError):
-        return False
-    return True
+def _requests(
+    pages: list[Output], language: str, records: list[Record], folder: Path | None = None
+) -> Iterator[Message]:
+    """What Pagefind is asked, in order: the pages in `folder`, then those in `pages`,
+    then the records. Each page's address is the one a visitor uses (folder/ for
+    folder/index.html), as Pagefind gives pages it finds on disk. Pages without
+    data-pagefind-body (the 404 page) are left out by Pagefind."""
+    yield {"type": "NewIndex", "config": {"force_language": language}}
+    if folder is not None:
+        yield {"type": "AddDir", "index_id": None, "path": str(folder), "glob": None}
+    for page in pages:
+        url = "/" + page.path.removesuffix("index.html")
+        yield {
+            "type": "AddFile",
+            "index_id": None,
+            "url": url,
+            "file_path": None,
+            "file_contents": page.data.decode("utf-8"),
+        }
+    for record in records:
+        yield {
+            "type": "AddRecord",
+            "index_id": None,
+            "url": "/" + record.path,
+            "content": record.text,
+            "language": language,
+            "meta": {"title": record.title},
+            "filters": record.filters or None,
+            "sort": None,
+        }
+    yield {"type": "GetFiles", "index_id": None}
 
 
 # --- reproducible index files ----------------------------------------------------------

@@ -46,5 +46,12 @@ class ParsedSources:
         for file in [f for f in self._docs if f not in wanted]:
             del self._docs[file]
 
+    def entries(self) -> dict[str, tuple[str, int, Doc]]:
+        """Every entry, to store them (app/stored_session.py)."""
+        return dict(self._docs)
+
+    def restore(self, entries: dict[str, tuple[str, int, Doc]]) -> None:
+        self._docs = dict(entries)
+
     def __len__(self) -> int:
         return len(self._docs)

@@ -12,7 +12,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -45,18 +45,30 @@ def _refuse(output: Path, why: str) -> None:
     raise SiteError([Problem(str(output), 0, "", f"cannot build into this folder: {why}")])
 
 
-def write_site(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> int:
-    """Write rendered outputs and copied files as the new `output`; return files written."""
+def write_site(
+    outputs: Iterable[Output],
+    copies: dict[str, Path],
+    output: Path,
+    last: Callable[[Path], Iterable[Output]] | None = None,
+) -> int:
+    """Write rendered outputs and copied files as the new `output`; return files written.
+    `last` is given the folder with all of them written, before it becomes `output`,
+    and returns files to add (the search index, made from the written pages)."""
     output = output.resolve()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with _only_build_writing(output):
-            return _swap_in(outputs, copies, output)
+            return _swap_in(outputs, copies, output, last)
     except OSError as exc:
         raise SiteError([os_problem(exc, output)]) from None
 
 
-def _swap_in(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -> int:
+def _swap_in(
+    outputs: Iterable[Output],
+    copies: dict[str, Path],
+    output: Path,
+    last: Callable[[Path], Iterable[Output]] | None,
+) -> int:
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
     # Under the lock no other build is writing, so any staging or retired folder beside
@@ -73,6 +85,9 @@ def _swap_in(outputs: Iterable[Output], copies: dict[str, Path], output: Path) -
             count += 1
         for site_path, source in sorted(copies.items()):
             _write(staging, site_path, source.read_bytes())
+            count += 1
+        for item in last(staging) if last else ():
+            _write(staging, item.path, item.data)
             count += 1
         if output.exists():
             output.rename(retired)

@@ -1,0 +1,161 @@
+"""The build session kept on disk, so that `catalogpress build` and `serve` start
+where the last `catalogpress build` left off (the preview reads it but never
+writes into the project).
+
+What is kept is what a session holds between the preview's rebuilds (see
+app/session.py): the parsed sources, the checked records, the plain-language
+findings, the rendered markdown and the rendered pages. Every entry is already
+checked against the text it was made from (a source's whole text, a body's
+text, the theme's digest and every input of the pages), so a stale entry is
+never used; the file's name holds this format, catalogpress' version and
+Python's, so another version starts afresh.
+
+Lives in <project>/.catalogpress-cache/session/, beside the PDF cache, and is
+safe to delete at any time; a file that cannot be read is ignored. It is a
+pickle, which would run code if someone else could write it: so it is signed
+with a key kept in the user's own cache folder (~/.cache/catalogpress), not in
+the project, and a file whose signature does not match is not loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sys
+import weakref
+from pathlib import Path
+from typing import Any
+
+from catalogpress import __version__
+from catalogpress.app.session import BuildSession
+
+FORMAT = "1"  # bump when what is stored changes its layout or meaning
+FOLDER = "session"
+
+
+def _file(cache: Path) -> Path:
+    python = "".join(map(str, sys.version_info[:2]))
+    return cache / FOLDER / f"session-{FORMAT}-{__version__}-py{python}.pickle"
+
+
+def _key() -> bytes | None:
+    """This user's signing key, made on first use; None when it cannot be kept."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "catalogpress"
+    path = home / "session-key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(key.hex())
+        os.replace(temp, path)
+        return bytes.fromhex(path.read_text().strip())  # another process may have won
+    except (OSError, ValueError):
+        return None
+
+
+def load_session(cache: Path) -> BuildSession:
+    """The session stored in `cache`, or a fresh one."""
+    session = BuildSession()
+    key = _key()
+    try:
+        data = _file(cache).read_bytes()
+    except OSError:
+        return session
+    signature, body = data[:32], data[32:]
+    if key is None or not hmac.compare_digest(signature, hmac.digest(key, body, hashlib.sha256)):
+        return session
+    try:
+        state = pickle.loads(body)  # noqa: S301 - signed with this user's own key
+        _restore(session, state)
+    except Exception:  # noqa: BLE001 - a file that cannot be used is only a slower build
+        return BuildSession()
+    return session
+
+
+def save_session(session: BuildSession, cache: Path) -> None:
+    """Store `session` in `cache` (atomically); a cache that cannot be written only
+    makes the next build slower."""
+    key = _key()
+    if key is None:
+        return
+    try:
+        body = pickle.dumps(_state(session), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    target = _file(cache)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for old in target.parent.glob("session-*.pickle"):  # other versions' files
+            if old != target:
+                old.unlink(missing_ok=True)
+        temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        temp.write_bytes(hmac.digest(key, body, hashlib.sha256) + body)
+        os.replace(temp, target)
+    except OSError:
+        pass
+
+
+class _Strong:
+    """A weak reference, stored as the object it refers to."""
+
+    def __init__(self, referent: object) -> None:
+        self.referent = referent
+
+
+def _strong(value: Any) -> Any:
+    if isinstance(value, weakref.ref):
+        referent = value()
+        if referent is None:
+            raise TypeError("a weakly referenced object is gone")
+        return _Strong(referent)
+    if isinstance(value, tuple):
+        return tuple(_strong(item) for item in value)
+    return value
+
+
+def _weak(value: Any) -> Any:
+    if isinstance(value, _Strong):
+        return weakref.ref(value.referent)
+    if isinstance(value, tuple):
+        return tuple(_weak(item) for item in value)
+    return value
+
+
+def _state(session: BuildSession) -> dict[str, Any]:
+    """What is stored: one pickle, so a document shared by several caches stays one
+    object (the caches recognise an unchanged source by its document's identity)."""
+    checked = {
+        file: (ref(), *rest) for file, (ref, *rest) in session.checked.entries().items() if ref()
+    }
+    try:
+        pages = (_strong(session.pages.inputs), session.pages.outputs)
+    except TypeError:
+        pages = (None, {})
+    return {
+        "sources": session.sources.entries(),
+        "checked": checked,
+        "findings": session.findings.entries(),
+        "bodies": session.bodies.bodies,
+        "pages": pages,
+    }
+
+
+def _restore(session: BuildSession, state: dict[str, Any]) -> None:
+    session.sources.restore(state["sources"])
+    session.checked.restore(
+        {file: (weakref.ref(doc), *rest) for file, (doc, *rest) in state["checked"].items()}
+    )
+    session.findings.restore(state["findings"])
+    session.bodies.bodies = state["bodies"]
+    inputs, outputs = state["pages"]
+    session.pages.inputs, session.pages.outputs = _weak(inputs), outputs
+    # The stored documents must outlive this function: the sources cache holds them.

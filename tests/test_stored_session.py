@@ -1,0 +1,83 @@
+"""The session kept on disk: `catalogpress build` starts where the last run left off,
+makes the same site as a build from nothing, and ignores a file it cannot trust."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalogpress.app import stored_session
+from catalogpress.app.build import build
+from catalogpress.app.session import BuildSession
+from catalogpress.app.stored_session import load_session, save_session
+from catalogpress.render.pages import PageJobs
+
+from .conftest import MINIMAL_AS_OF, Scratch
+
+OPTIONS = {"search": False, "pdf": False}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_next_build_reuses_what_the_last_kept_and_makes_the_same_site(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build(scratch.root, tmp_path / "first", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    kept = load_session(cache).sizes()
+    assert kept["sources"] and kept["checked"] and kept["bodies"] and kept["pages"]
+
+    scratch.write(
+        "content/services/email.md",
+        scratch.path("content/services/email.md").read_text() + "\nOne more plain sentence.\n",
+    )
+    rendered: list[int] = []
+    real = PageJobs.__len__
+    monkeypatch.setattr(PageJobs, "__len__", lambda self: rendered.append(real(self)) or real(self))
+    build(scratch.root, tmp_path / "second", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    pages = len([p for p in files(tmp_path / "second") if p.endswith(".html")])
+    assert 0 < rendered[0] < pages / 2  # the pages that show the edited overview, not all
+
+    monkeypatch.undo()
+    build(scratch.root, tmp_path / "fresh", MINIMAL_AS_OF, cache=tmp_path / "none", **OPTIONS)
+    assert files(tmp_path / "second") == files(tmp_path / "fresh")
+
+
+def test_a_torn_tampered_or_unsigned_file_is_not_loaded(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    [stored] = (cache / "session").glob("session-*.pickle")
+    whole = stored.read_bytes()
+    for broken in (whole[: len(whole) // 2], whole[:40] + bytes([whole[40] ^ 1]) + whole[41:]):
+        stored.write_bytes(broken)
+        assert load_session(cache).sizes()["sources"] == 0
+    stored.write_bytes(whole)
+    assert load_session(cache).sizes()["sources"] > 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # another key
+    assert load_session(cache).sizes()["sources"] == 0
+    # And a build with a file it cannot use simply builds from nothing.
+    build(scratch.root, tmp_path / "again", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert files(tmp_path / "again") == files(tmp_path / "site")
+
+
+def test_one_file_per_cache_folder_and_deleting_it_is_safe(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    monkeypatch.setattr(stored_session, "FORMAT", "0-older")
+    save_session(BuildSession(), cache)
+    assert len(list((cache / "session").iterdir())) == 1  # the other format's file went
+    monkeypatch.undo()
+    assert load_session(cache).sizes()["sources"] == 0
+    for path in (cache / "session").iterdir():
+        path.unlink()
+    build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert load_session(cache).sizes()["sources"] > 0
