@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from catalogpress.model import charts, estimator
+from catalogpress.model.billing import OrderPrice
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
     ICS_PATH,
@@ -81,12 +82,14 @@ class DecisionContexts:
         if kind == "estimator":
             return {
                 "groups": self._groups,
+                "classes": list(site.customer_classes.values()),
                 "sheets": estimator.open_sheets(site),
                 "rate_data": self._rate_data,
             }
         if kind == "compare":
             return {
                 "lines": _comparable_lines(self._groups),
+                "typical": _typical_benchmarks(site),
                 "in_house": IN_HOUSE,
                 "parts": list(Breakdown.LABELS.items()),
                 "rate_data": self._rate_data,
@@ -161,7 +164,9 @@ def _months(views: list[EventView]) -> list[tuple[str, list[EventView]]]:
 def _comparable_lines(
     groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
 ) -> list[tuple[ServiceView, list[EstimatorRow]]]:
-    """Current rate lines with a cost breakdown: the ones an in-house cost compares with.
+    """Rate lines of the sheet in effect with a cost breakdown: the ones an in-house cost
+    compares with. Only lines with a rate of ours: a markup or at-cost line is the
+    provider's bill, which an agency would pay doing it itself too.
     `groups`: estimator.estimator_groups(site)."""
     rows = []
     for _category, entries in groups:
@@ -169,8 +174,24 @@ def _comparable_lines(
             with_parts = [
                 r
                 for r in lines
-                if r.line.breakdown is not None and r.unit.period in ("month", "year")
+                if r.line.breakdown is not None
+                and not r.vendor_priced
+                and r.unit.period in ("month", "year")
+                and r.prices
+                and r.prices[0][0].state == "current"
+                and r.prices[0][1] is not None
             ]
             if with_parts:
                 rows.append((view, with_parts))
     return rows
+
+
+def _typical_benchmarks(site: Site) -> list[tuple[ServiceView, OrderPrice]]:
+    """Typical orders with a market price for the same basket, priced at the rates in
+    effect for the reference class: the like-for-like comparisons the tool shows."""
+    found = []
+    for view in site.services.values():
+        price = site.prices.service(view)
+        if price is not None and price.order is not None and price.order.benchmark is not None:
+            found.append((view, price))
+    return found
