@@ -62,7 +62,10 @@ def unit_noun(unit: Unit, quantity: Decimal = Decimal(1)) -> str:
 def _measure(measure: Measure, line: RateLine, units: dict[str, Unit]) -> str:
     unit = units.get(measure.unit or line.unit)
     noun = unit_noun(unit, measure.quantity) if unit else ""
-    return f"{format_number(measure.quantity.normalize())} {noun}".strip()
+    quantity = measure.quantity.normalize()
+    if quantity == quantity.to_integral_value():  # 30, not normalize()'s 3E+1
+        quantity = quantity.quantize(Decimal(1))
+    return f"{format_number(quantity)} {noun}".strip()
 
 
 def format_terms(line: RateLine, units: dict[str, Unit]) -> str:
