@@ -13,7 +13,6 @@ import subprocess
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,9 +58,7 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
-def rate(
-    amount: str, minimum: str = "0", increment: str = "0", period: str = "month"
-) -> Terms:
+def rate(amount: str, minimum: str = "0", increment: str = "0", period: str = "month") -> Terms:
     return Terms("rate", Decimal(amount), Decimal(0), Decimal(minimum), Decimal(increment), period)
 
 

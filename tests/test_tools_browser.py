@@ -167,7 +167,8 @@ def test_estimator_totals_a_known_basket(page):
         "document.getElementById('estimate-summary').textContent.includes('FY2027: $926.14')"
     )
     assert summary.inner_text() == (
-        "For executive branch agencies: FY2027: $926.14 a month, $12,253.68 a year, $5,000.00 one-time. "
+        "For executive branch agencies: "
+        "FY2027: $926.14 a month, $12,253.68 a year, $5,000.00 one-time. "
         "FY2028: $924.61 a month, $12,235.32 a year, $4,950.00 one-time."
     )
     rows = page.locator("#estimate-lines tbody tr")
