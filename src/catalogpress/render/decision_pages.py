@@ -87,8 +87,12 @@ class DecisionContexts:
                 "rate_data": self._rate_data,
             }
         if kind == "compare":
+            comparable = _comparable_lines(self._groups)
             return {
-                "lines": _comparable_lines(self._groups),
+                "lines": comparable,
+                "benchmarked": [
+                    (view, row) for view, rows in comparable for row in rows if row.line.benchmark
+                ],
                 "typical": _typical_benchmarks(site),
                 "in_house": IN_HOUSE,
                 "parts": list(Breakdown.LABELS.items()),
