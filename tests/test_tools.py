@@ -248,10 +248,12 @@ def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
             )
         )
         assert len(rows) == len(sheet["lines"])
+        # A line priced from the provider's bill has no amount: null in JSON, empty in CSV.
         assert [(r["service_id"], r["item"], r["amount"]) for r in rows] == [
-            (ln["service"], ln["item"], ln["amount"]) for ln in sheet["lines"]
+            (ln["service"], ln["item"], ln["amount"] or "") for ln in sheet["lines"]
         ]
-        assert all(re.fullmatch(r"\d+\.\d{2,4}", r["amount"]) for r in rows)
+        assert all(re.fullmatch(r"\d+\.\d{2,4}", r["amount"]) for r in rows if r["amount"])
+        assert any(not r["amount"] for r in rows)  # the markup and at-cost lines
         assert {r["fiscal_year"] for r in rows} == {str(sheet["fiscal_year"])}
 
 
