@@ -405,6 +405,8 @@ def test_estimator_prices_each_rate_kind_for_the_chosen_class(page):
     assert page.inner_text("#estimate-summary").startswith(
         "For local governments and universities: FY2027: $20,533.00 a month"
     )
+    usage = page.locator("#estimate-lines tbody tr", has_text="Cloud provider usage")
+    assert usage.locator("td").all_inner_texts() == ["$18,420.00", "$19,525.20"]
     # Another class keeps the quantities, at its own lines: 10 mailboxes at $6.10.
     chooser.select_option("executive")
     assert quantity(page, "enterprise-email|Standard mailbox|").input_value() == "10"

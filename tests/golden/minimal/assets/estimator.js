@@ -81,7 +81,8 @@
   }
 
   function quantityText(line, parts) {
-    const text = (q) => (line.pricing === "rate" ? M.quantityText(q) : `$${M.quantityText(q)}`);
+    const text = (q) => (line.pricing === "rate" ? M.quantityText(q)
+      : M.formatAmount(M.quantityText(q))); // the bill entered: $18,420.00
     return parts.map(text).join(" + ");
   }
 
