@@ -252,14 +252,12 @@ def test_rates_csv_per_fiscal_year_matches_the_json(sample_data):
             )
         )
         assert len(rows) == len(sheet["lines"])
-        # An empty cell in the spreadsheet is null in the JSON: no amount of its own, for a
-        # line priced from a provider's bill.
-        assert [(r["service_id"], r["item"], r["amount"] or None) for r in rows] == [
-            (ln["service"], ln["item"], ln["amount"]) for ln in sheet["lines"]
+        # A line priced from the provider's bill has no amount: null in JSON, empty in CSV.
+        assert [(r["service_id"], r["item"], r["amount"]) for r in rows] == [
+            (ln["service"], ln["item"], ln["amount"] or "") for ln in sheet["lines"]
         ]
-        assert all(
-            re.fullmatch(r"\d+\.\d{2,4}", r["amount"]) or r["pricing"] != "rate" for r in rows
-        )
+        assert all(re.fullmatch(r"\d+\.\d{2,4}", r["amount"]) for r in rows if r["amount"])
+        assert any(not r["amount"] for r in rows)  # the markup and at-cost lines
         assert {r["fiscal_year"] for r in rows} == {str(sheet["fiscal_year"])}
 
 
@@ -425,3 +423,35 @@ def test_ics_folding_never_splits_a_character():
     assert all(len(p.encode("utf-8")) <= 75 for p in parts[:1])
     assert all(len(p.encode("utf-8")) <= 74 for p in parts[1:])  # plus the leading space
     assert "".join(parts) == line  # each part decoded cleanly, nothing lost
+
+
+def test_estimator_rows_per_class_are_the_lines_the_class_pays():
+    """The script never chooses lines: for each class and open sheet, the page data names
+    exactly billing.lines_for_class's lines, and a class line replaces the everyone line."""
+    from catalogpress.model.billing import line_key, lines_for_class
+
+    site, _ = load_site(REPO, dt.date(2026, 11, 23))
+    data = estimator.estimator_data(site)
+    assert [c["id"] for c in data["classes"]] == list(site.customer_classes)
+    for cls in data["classes"]:
+        for sheet in estimator.open_sheets(site):
+            paid = {line_key(ln) for ln in lines_for_class(sheet.sheet.lines, cls["id"])}
+            named = {
+                keys[sheet.sheet.id] for keys in cls["rows"].values() if sheet.sheet.id in keys
+            }
+            assert named == paid, (cls["id"], sheet.sheet.id)
+    local = next(c for c in data["classes"] if c["id"] == "local-government")
+    assert "enterprise-email|Standard mailbox|local-government" in local["rows"]
+    assert "enterprise-email|Standard mailbox|" not in local["rows"]
+    executive = data["classes"][0]
+    assert "enterprise-email|Standard mailbox|" in executive["rows"]
+    usage = next(
+        ln
+        for ln in data["sheets"][0]["lines"]
+        if ln["key"] == "cloud-brokerage|Cloud provider usage|"
+    )
+    assert (usage["pricing"], usage["markup_e4"], usage["billing_period"]) == (
+        "markup",
+        60000,  # 6%
+        "month",
+    )

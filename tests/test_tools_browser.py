@@ -133,7 +133,7 @@ BASKET = {  # label on the form -> quantity; see the totals worked out below
     "Virtual server base": "10",  # $64.50/month x 10 (both years)
     "Rack space": "2",  # minimum 4: FY2027 $33.25 x 4, FY2028 $32.25 x 4
     "Black-and-white page": "12,345",  # a month: FY2027 $0.0120, FY2028 $0.0122 (150.609)
-    "Sender licence": "3",  # minimum 5, yearly: $228.00 x 5
+    "Sender license": "3",  # minimum 5, yearly: $228.00 x 5
     "New site installation": "2",  # one-time: FY2027 $2,500.00, FY2028 $2,475.00
 }
 # FY2027: monthly 645.00 + 133.00 + 148.14 = 926.14; yearly 926.14 x 12 + 1,140.00
@@ -148,11 +148,14 @@ EXPECTED = {
 }
 
 
+EXEC = "Executive branch agencies"
+
+
 def test_estimator_totals_a_known_basket(page):
     page.goto(page.base + "estimator/")
     for label, quantity in BASKET.items():
-        field = page.get_by_label(label, exact=False)
-        assert field.count() == 1, label  # every quantity has its own label
+        field = page.locator(".line:not([hidden])").get_by_label(label, exact=False)
+        assert field.count() == 1, label  # every quantity the class pays has its own label
         field.fill(quantity)
     for (kind, sheet), amount in EXPECTED.items():
         cell = page.locator(f'[data-total="{kind}"][data-sheet="{sheet}"]')
@@ -161,9 +164,10 @@ def test_estimator_totals_a_known_basket(page):
     # The summary is announced 400 ms after the last edit; on a busy machine the fills are
     # further apart than that, so an announcement of a part-filled basket comes first.
     page.wait_for_function(
-        "document.getElementById('estimate-summary').textContent.startsWith('FY2027: $926.14')"
+        "document.getElementById('estimate-summary').textContent.includes('FY2027: $926.14')"
     )
     assert summary.inner_text() == (
+        "For executive branch agencies: "
         "FY2027: $926.14 a month, $12,253.68 a year, $5,000.00 one-time. "
         "FY2028: $924.61 a month, $12,235.32 a year, $4,950.00 one-time."
     )
@@ -185,8 +189,8 @@ def test_estimator_totals_a_known_basket(page):
     assert table[0][:3] == ["fiscal_year", "service", "item"]
     totals = [row for row in table if row[1] == "Total"]
     assert totals == [
-        ["FY2027", "Total", "", "", "", "", "", "", "926.14", "12253.68", "5000.00"],
-        ["FY2028", "Total", "", "", "", "", "", "", "924.61", "12235.32", "4950.00"],
+        ["FY2027", "Total", "", "", "", "", "", "", "926.14", "12253.68", "5000.00", EXEC],
+        ["FY2028", "Total", "", "", "", "", "", "", "924.61", "12235.32", "4950.00", EXEC],
     ]
     pages = next(row for row in table if row[2] == "Black-and-white page" and row[0] == "FY2028")
     assert pages[4:8] == ["12345", "0.0122", "use", "150.61"]
@@ -257,9 +261,16 @@ def test_in_house_comparison_computes_the_right_figures(page):
     assert page.inner_text("#compare-summary") == (
         "Doing it yourself: $21,560.55 a year. With us: $7,740.00 a year, $13,820.55 less."
     )
-    assert "$11,040.00 a year ($92.00 per virtual server per month)" in page.inner_text(
-        "#compare-benchmark"
+    # No market price for a bare server base: the benchmark is for the whole typical
+    # server, set against the whole order: $64.50 + 2 x $9.20 + 100 GB x $0.17 = $99.90.
+    assert page.inner_text("#compare-benchmark") == (
+        "This line has no market price for the same item."
     )
+    typical = page.locator("tr", has_text="Typical virtual server")
+    assert typical.locator("td").nth(0).inner_text() == "$99.90"
+    assert typical.locator("td").nth(1).inner_text() == "$112.00"
+    assert typical.get_by_role("link", name=re.compile("SPA-122")).count() == 1
+    assert "checked March 2, 2026" in typical.inner_text()
 
 
 def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium, scratch):
@@ -280,23 +291,127 @@ def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium, scratch):
     assert "/pdf/services/email.pdf" in [h for _, h in pdfs]
 
 
-def test_agency_costs_agree_with_the_estimator(page, site):
-    """Python (agency page) and the browser (estimator) compute the same monthly total."""
+def agency_totals(page) -> dict[str, str]:
+    """The bill's totals on an agency page, as the page shows them."""
+    found = {}
+    for name, kind in [("Monthly cost", "monthly"), ("Yearly cost", "annual")]:
+        found[kind] = page.locator(f"dt:text-is('{name}') + dd").inner_text()
+    one_time = page.locator("dt:text-is('One-time charges') + dd")
+    found["once"] = one_time.inner_text() if one_time.count() else "$0.00"
+    return found
+
+
+def estimator_totals(page, sheet: str = "fy2027") -> dict[str, str]:
+    return {
+        kind: page.locator(f'[data-total="{kind}"][data-sheet="{sheet}"]').inner_text()
+        for kind in ("monthly", "annual", "once")
+    }
+
+
+def quantity(page, key: str):
+    return page.locator(f'.line:not([hidden]) input[data-key="{key}"]')
+
+
+@pytest.mark.parametrize(
+    ("agency", "customer_class"),
+    [
+        # a one-time site installation, 15-minute steps, use split by program
+        ("transportation", "executive"),
+        # other state entities pay their own 1 Gbps site rate
+        ("legislative-services", "other-state"),
+        # a markup on the cloud provider's bill, 0.1-hour consulting steps
+        ("northhaven-state-university", "local-government"),
+        # a yearly license with a minimum of 5, and a one-time exercise
+        ("revenue", "executive"),
+    ],
+)
+def test_agency_page_and_its_estimate_agree_to_the_cent(page, agency, customer_class):
+    """Python (the agency page) and the browser (the estimator opened from it) give the
+    same monthly, yearly and one-time totals, at the agency's class rates."""
+    page.goto(page.base + f"agencies/{agency}/")
+    expected = agency_totals(page)
+    assert re.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d\d", expected["monthly"])
+    assert expected["monthly"] != "$0.00"
+    page.get_by_role("link", name="Open these quantities in the cost estimator").click()
+    page.wait_for_url(re.compile(r"/estimator/#class="))
+    assert page.get_by_label("Your agency's customer class").input_value() == customer_class
+    assert estimator_totals(page) == expected
+
+
+def test_estimate_follows_the_address_and_keeps_programs_apart(page):
     page.goto(page.base + "agencies/transportation/")
-    monthly = page.locator("dt:text-is('Monthly cost') + dd").inner_text()
-    assert re.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d\d", monthly) and monthly != "$0.00"
+    monthly = agency_totals(page)["monthly"]
     page.get_by_role("link", name="Open these quantities in the cost estimator").click()
     page.wait_for_url(re.compile(r"/estimator/#"))
-    assert page.get_by_label("Virtual server base").input_value() == "180"
-    assert page.locator('[data-total="monthly"][data-sheet="fy2027"]').inner_text() == monthly
-    page.get_by_label("Virtual server base").fill("181")  # the address follows the form
+    base = quantity(page, "virtual-servers|Virtual server base|")
+    assert base.input_value() == "120 + 60"  # two programs, billed one by one
+    assert estimator_totals(page)["monthly"] == monthly
+    base.fill("181")  # the address follows the form
     address = page.evaluate("window.location.href")
+    assert "class=executive" in address
     assert "virtual-servers%7CVirtual+server+base%7C=181" in address
     page.goto(page.base + "estimator/#" + address.split("#")[1].replace("=181", "=7"))
-    assert page.get_by_label("Virtual server base").input_value() == "7"  # link followed
+    assert quantity(page, "virtual-servers|Virtual server base|").input_value() == "7"
     page.goto("about:blank")
     page.goto(address)  # a bookmarked estimate
-    assert page.get_by_label("Virtual server base").input_value() == "181"
+    assert quantity(page, "virtual-servers|Virtual server base|").input_value() == "181"
+
+
+def test_estimator_prices_each_rate_kind_for_the_chosen_class(page):
+    page.goto(page.base + "estimator/")
+    chooser = page.get_by_label("Your agency's customer class")
+    assert chooser.input_value() == "executive"  # the reference class, the first defined
+    # Only the lines of the class: executive agencies see the everyone line of the 1 Gbps
+    # site and mailbox, not the other classes' lines.
+    assert quantity(page, "wide-area-network|Site connection, 1 Gbps|").count() == 1
+    assert quantity(page, "wide-area-network|Site connection, 1 Gbps|other-state").count() == 0
+    chooser.select_option("local-government")
+    assert page.inner_text("#estimate-class") == "Rates for local governments and universities."
+    assert quantity(page, "enterprise-email|Standard mailbox|").count() == 0
+    markup = quantity(page, "cloud-brokerage|Cloud provider usage|")
+    hint = page.locator(f"#{markup.get_attribute('id')}-hint").inner_text()
+    assert "Cost + 6%" in hint and "Estimated from the bill you enter." in hint
+    label = page.locator(f"label[for='{markup.get_attribute('id')}']").inner_text()
+    assert label.startswith("Cloud provider usage: the provider's expected monthly bill ($)")
+    steps = quantity(page, "server-colocation|Remote hands|")
+    hint = page.locator(f"#{steps.get_attribute('id')}-hint").inner_text()
+    assert "Billed in steps of 15 minutes. Minimum 30 minutes. Enter how many a month." in hint
+    for key, value in [
+        ("cloud-brokerage|Cloud provider usage|", "$18,420.00"),  # x 1.06 = 19,525.20
+        ("cloud-brokerage|Cloud architecture consulting|", "7.53"),  # 7.6 h x 118 = 896.80
+        ("server-colocation|Remote hands|", "0.1"),  # minimum 0.5 h x 84 = 42.00
+        ("e-signature|Sender license|", "3"),  # minimum 5 x 228.00 = 1,140.00 a year
+        ("wide-area-network|New site installation|", "1"),  # one-time 2,500.00; 2,475.00
+        ("enterprise-email|Standard mailbox|local-government", "10"),  # 6.90; 6.62 x 10
+    ]:
+        quantity(page, key).fill(value)
+    # FY2027 monthly 19,525.20 + 896.80 + 42.00 + 69.00 = 20,533.00;
+    #   yearly 20,533.00 x 12 + 1,140.00 = 247,536.00; one-time 2,500.00.
+    # FY2028 monthly 19,525.20 + 896.80 + 42.00 + 66.20 = 20,530.20;
+    #   yearly 20,530.20 x 12 + 1,140.00 = 247,502.40; one-time 2,475.00.
+    assert estimator_totals(page, "fy2027") == {
+        "monthly": "$20,533.00",
+        "annual": "$247,536.00",
+        "once": "$2,500.00",
+    }
+    assert estimator_totals(page, "fy2028") == {
+        "monthly": "$20,530.20",
+        "annual": "$247,502.40",
+        "once": "$2,475.00",
+    }
+    page.wait_for_function(
+        "document.getElementById('estimate-summary').textContent.includes('$20,533.00')"
+    )
+    assert page.inner_text("#estimate-summary").startswith(
+        "For local governments and universities: FY2027: $20,533.00 a month"
+    )
+    usage = page.locator("#estimate-lines tbody tr", has_text="Cloud provider usage")
+    assert usage.locator("td").all_inner_texts() == ["$18,420.00", "$19,525.20"]
+    # Another class keeps the quantities, at its own lines: 10 mailboxes at $6.10.
+    chooser.select_option("executive")
+    assert quantity(page, "enterprise-email|Standard mailbox|").input_value() == "10"
+    assert estimator_totals(page, "fy2027")["monthly"] == "$20,525.00"  # 20,533.00 - 8.00
+    assert "class=executive" in page.evaluate("window.location.hash")
 
 
 def test_search_opened_from_disk_says_what_to_do(site, chromium):

@@ -1,19 +1,20 @@
 """The cost estimator's data: every rate line it can price, for the browser script.
 
-The script repeats the basket arithmetic in integer ten-thousandths of a dollar, from
-the figures `estimator_data` embeds in the page."""
+The script (money.js) repeats model/money.py's billing rule in integer ten-thousandths
+of a dollar, from the figures `estimator_data` embeds in the page. Which lines a customer
+class pays is decided here, by billing.lines_for_class, never in the script."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from catalogpress.model.billing import line_key
+from catalogpress.model.billing import line_key, lines_for_class
 from catalogpress.model.money import e4, terms
 from catalogpress.model.views import ServiceView, SheetView, Site
-from catalogpress.schema.rates import RateLine, Unit
+from catalogpress.schema.rates import Benchmark, RateLine, Unit
+from catalogpress.schema.records import CustomerClass
 
 # --- estimator and in-house comparison data -------------------------------------------------
 
@@ -62,10 +63,7 @@ def estimator_data(site: Site) -> dict[str, Any]:
                     name: e4(getattr(line.breakdown, name)) for name in line.breakdown.LABELS
                 }
             if line.benchmark is not None:
-                entry["benchmark"] = {
-                    "source": line.benchmark.source,
-                    "amount_e4": e4(line.benchmark.amount),
-                }
+                entry["benchmark"] = _benchmark(line.benchmark)
             lines.append(entry)
         sheets.append(
             {
@@ -76,7 +74,45 @@ def estimator_data(site: Site) -> dict[str, Any]:
                 "lines": lines,
             }
         )
-    return {"as_of": site.as_of.isoformat(), "sheets": sheets}
+    return {
+        "as_of": site.as_of.isoformat(),
+        "sheets": sheets,
+        "classes": class_rows(site),
+    }
+
+
+def _benchmark(b: Benchmark) -> dict[str, Any]:
+    return {
+        "source": b.source,
+        "url": b.url,
+        "as_of": b.as_of.isoformat(),
+        "amount_e4": e4(b.amount),
+    }
+
+
+def class_rows(site: Site) -> list[dict[str, Any]]:
+    """For each customer class (the reference class first; one nameless class when the
+    catalog defines none): the estimator rows it sees and, for each open sheet, the line
+    each row is priced at (billing.lines_for_class), plus the other keys an address may
+    name a row by.
+
+    A row is keyed by the line the class pays in the earliest open sheet that offers the
+    item, so an agency page's address (keys of the sheet in effect) names rows directly."""
+    classes: list[tuple[str, str]] = [(c.id, c.name) for c in site.customer_classes.values()]
+    result = []
+    for class_id, name in classes or [("", "")]:
+        rows: dict[str, dict[str, str]] = {}
+        row_of_item: dict[tuple[str, str], str] = {}
+        aliases: dict[str, str] = {}
+        for sheet in open_sheets(site):
+            for line in lines_for_class(sheet.sheet.lines, class_id or None):
+                key = line_key(line)
+                row = row_of_item.setdefault((line.service, line.item), key)
+                rows.setdefault(row, {})[sheet.sheet.id] = key
+                if key != row:
+                    aliases[key] = row
+        result.append({"id": class_id, "name": name, "rows": rows, "aliases": aliases})
+    return result
 
 
 def script_json(data: object) -> str:
@@ -91,7 +127,13 @@ class EstimatorRow:
     key: str
     line: RateLine  # as priced in the earliest open sheet that has it
     unit: Unit
-    prices: tuple[tuple[str, Decimal | None], ...]  # (sheet label, amount or None)
+    prices: tuple[tuple[SheetView, RateLine | None], ...]  # each open sheet's line, or None
+    customer_class: CustomerClass | None = None  # the class the line is priced for
+
+    @property
+    def vendor_priced(self) -> bool:
+        """Priced from the provider's bill: the form asks for that bill, in dollars."""
+        return self.line.vendor_priced
 
     @property
     def counted_per_month(self) -> bool:
@@ -126,15 +168,8 @@ def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list
                     line_key(line),
                     line,
                     site.units[line.unit],
-                    tuple(
-                        (
-                            s.sheet.label,
-                            by_key[line_key(line)][s.sheet.id].amount
-                            if s.sheet.id in by_key[line_key(line)]
-                            else None,
-                        )
-                        for s in sheets
-                    ),
+                    tuple((s, by_key[line_key(line)].get(s.sheet.id)) for s in sheets),
+                    site.customer_classes.get(line.customer_class or ""),
                 )
                 for line in order_by_service.get(view.id, ())
             ]

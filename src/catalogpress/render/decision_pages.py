@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from catalogpress.model import charts, estimator
+from catalogpress.model.billing import OrderPrice
 from catalogpress.model.budget import budget_view, budget_views
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
@@ -48,7 +49,7 @@ IN_HOUSE = (
         "hardware",
         "Hardware and software",
         "hardware",
-        "Servers, devices and licences, spread over the years you use them.",
+        "Servers, devices and licenses, spread over the years you use them.",
     ),
     ("space", "Space", "facilities", "Data center or server room space."),
     ("power", "Power and cooling", "facilities", "Electricity and cooling."),
@@ -102,12 +103,18 @@ class DecisionContexts:
         if kind == "estimator":
             return {
                 "groups": self._groups,
+                "classes": list(site.customer_classes.values()),
                 "sheets": estimator.open_sheets(site),
                 "rate_data": self._rate_data,
             }
         if kind == "compare":
+            comparable = _comparable_lines(self._groups)
             return {
-                "lines": _comparable_lines(self._groups),
+                "lines": comparable,
+                "benchmarked": [
+                    (view, row) for view, rows in comparable for row in rows if row.line.benchmark
+                ],
+                "typical": _typical_benchmarks(site),
                 "in_house": IN_HOUSE,
                 "parts": list(Breakdown.LABELS.items()),
                 "rate_data": self._rate_data,
@@ -218,7 +225,9 @@ def _months(views: list[EventView]) -> list[tuple[str, list[EventView]]]:
 def _comparable_lines(
     groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
 ) -> list[tuple[ServiceView, list[EstimatorRow]]]:
-    """Current rate lines with a cost breakdown: the ones an in-house cost compares with.
+    """Rate lines of the sheet in effect with a cost breakdown: the ones an in-house cost
+    compares with. Only lines with a rate of ours: a markup or at-cost line is the
+    provider's bill, which an agency would pay doing it itself too.
     `groups`: estimator.estimator_groups(site)."""
     rows = []
     for _category, entries in groups:
@@ -226,8 +235,24 @@ def _comparable_lines(
             with_parts = [
                 r
                 for r in lines
-                if r.line.breakdown is not None and r.unit.period in ("month", "year")
+                if r.line.breakdown is not None
+                and not r.vendor_priced
+                and r.unit.period in ("month", "year")
+                and r.prices
+                and r.prices[0][0].state == "current"
+                and r.prices[0][1] is not None
             ]
             if with_parts:
                 rows.append((view, with_parts))
     return rows
+
+
+def _typical_benchmarks(site: Site) -> list[tuple[ServiceView, OrderPrice]]:
+    """Typical orders with a market price for the same basket, priced at the rates in
+    effect for the reference class: the like-for-like comparisons the tool shows."""
+    found = []
+    for view in site.services.values():
+        price = site.prices.service(view)
+        if price is not None and price.order is not None and price.order.benchmark is not None:
+            found.append((view, price))
+    return found

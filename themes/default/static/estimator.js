@@ -1,4 +1,6 @@
-// Cost estimator: totals for the chosen quantities, per fiscal year, in exact cents.
+// Cost estimator: totals for the chosen quantities, per open fiscal year, in exact cents,
+// by the one billing rule (money.js). Which lines a customer class pays comes from the
+// page data (model/estimator.py class_rows), never decided here.
 "use strict";
 (() => {
   const M = window.CatalogMoney;
@@ -10,67 +12,107 @@
     ...sheet,
     byKey: new Map(sheet.lines.map((line) => [line.key, line])),
   }));
+  const classes = new Map(data.classes.map((c) => [c.id, c]));
+  const select = document.getElementById("estimator-class");
   const summary = document.getElementById("estimate-summary");
+  const classNote = document.getElementById("estimate-class");
   const detail = document.querySelector("#estimate-lines tbody");
-  const inputs = [...form.querySelectorAll("input[data-key]")];
+  const rows = [...form.querySelectorAll(".line[data-row]")].map((node) => ({
+    node,
+    key: node.dataset.row,
+    item: node.dataset.item,
+    input: node.querySelector("input[data-key]"),
+  }));
   let announce = null;
+
+  function currentClass() {
+    return classes.get(select ? select.value : "") || data.classes[0];
+  }
+
+  const lower = (name) => name.charAt(0).toLowerCase() + name.slice(1);
+
+  // Show the rows the class pays, with its rates in each fiscal year.
+  function showClass(cls) {
+    for (const row of rows) {
+      const keys = cls.rows[row.key];
+      row.node.hidden = !keys;
+      if (!keys) continue;
+      for (const span of row.node.querySelectorAll("[data-rate]")) {
+        const sheet = sheets.find((s) => s.id === span.dataset.rate);
+        const line = sheet && sheet.byKey.get(keys[sheet.id]);
+        span.textContent = line ? M.formatLineRate(line) : "not offered";
+      }
+    }
+    for (const group of form.querySelectorAll("fieldset, .estimator-category")) {
+      group.hidden = !group.querySelector(".line:not([hidden])");
+    }
+    if (classNote) classNote.textContent = `Rates for ${lower(cls.name)}.`;
+  }
 
   function readQuantities() {
     const chosen = [];
-    for (const input of inputs) {
-      const quantity = M.parse(input.value, 4);
-      const error = document.getElementById(`${input.id}-error`);
-      if (quantity === null) {
-        input.setAttribute("aria-invalid", "true");
+    for (const row of rows) {
+      if (row.node.hidden) continue;
+      const parts = M.parseParts(row.input.value, 4);
+      const error = document.getElementById(`${row.input.id}-error`);
+      if (parts === null) {
+        row.input.setAttribute("aria-invalid", "true");
         error.textContent = "Enter a number of 0 or more, like 12 or 2.5.";
         continue;
       }
-      input.removeAttribute("aria-invalid");
+      row.input.removeAttribute("aria-invalid");
       error.textContent = "";
-      if (quantity > 0n) chosen.push({ key: input.dataset.key, quantity });
+      if (parts.length) chosen.push({ key: row.key, parts });
     }
     return chosen;
   }
 
-  function totals(sheet, chosen) {
-    const sum = { monthly: 0n, annual: 0n, once: 0n, rows: [] };
-    for (const { key, quantity } of chosen) {
-      const line = sheet.byKey.get(key);
+  function totals(cls, sheet, chosen) {
+    const sum = { ...M.totals(), rows: [] };
+    for (const { key, parts } of chosen) {
+      const line = sheet.byKey.get((cls.rows[key] || {})[sheet.id]);
       if (!line) continue; // not offered in this fiscal year
-      const cents = M.lineCents(BigInt(line.amount_e4), quantity, BigInt(line.minimum_e4));
-      if (["month", "hour", "use"].includes(line.period)) {
-        sum.monthly += cents;
-        sum.annual += 12n * cents;
-      } else if (line.period === "year") {
-        sum.annual += cents;
-      } else {
-        sum.once += cents;
-      }
-      sum.rows.push({ line, quantity, cents });
+      // Each part is its own charge, with its own minimum, steps and rounding.
+      const charges = parts.map((part) => M.charge(line, part));
+      for (const cents of charges) M.add(sum, line.billing_period, cents);
+      sum.rows.push({ line, parts, cents: charges.reduce((a, b) => a + b, 0n) });
     }
     return sum;
   }
 
+  function quantityText(line, parts) {
+    const text = (q) => (line.pricing === "rate" ? M.quantityText(q)
+      : M.formatAmount(M.quantityText(q))); // the bill entered: $18,420.00
+    return parts.map(text).join(" + ");
+  }
+
+  function rateText(line) {
+    return line.pricing === "rate" ? `${M.formatLineRate(line)} ${line.unit_label}`
+      : `${M.formatLineRate(line)}, estimated from the bill you enter`;
+  }
+
   function update() {
+    const cls = currentClass();
     const chosen = readQuantities();
-    const results = sheets.map((sheet) => ({ sheet, sum: totals(sheet, chosen) }));
+    const results = sheets.map((sheet) => ({ sheet, sum: totals(cls, sheet, chosen) }));
     for (const { sheet, sum } of results) {
-      for (const kind of ["monthly", "annual", "once"]) {
+      for (const [kind, value] of [["monthly", sum.monthly], ["annual", sum.yearly],
+        ["once", sum.once]]) {
         const cell = document.querySelector(`[data-total="${kind}"][data-sheet="${sheet.id}"]`);
-        if (cell) cell.textContent = M.format(sum[kind]);
+        if (cell) cell.textContent = M.format(value);
       }
     }
     const first = results[0];
-    detail.replaceChildren(...first.sum.rows.map(({ line, quantity, cents }) => {
+    detail.replaceChildren(...first.sum.rows.map(({ line, parts, cents }) => {
       const row = document.createElement("tr");
       const name = document.createElement("th");
       name.scope = "row";
       name.textContent = `${line.service_name}: ${line.item}`;
       const rate = document.createElement("span");
       rate.className = "note";
-      rate.textContent = `${M.formatRate(BigInt(line.amount_e4))} ${line.unit_label}`;
+      rate.textContent = rateText(line);
       name.append(rate);
-      const cells = [M.quantityText(quantity), M.format(cents)];
+      const cells = [quantityText(line, parts), M.format(cents)];
       const labels = ["Quantity", "Cost"];
       row.append(name, ...cells.map((text, i) => {
         const cell = document.createElement("td");
@@ -81,62 +123,100 @@
       }));
       return row;
     }));
-    const text = chosen.length === 0 ? "Nothing chosen yet." : results.map(({ sheet, sum }) =>
-      `${sheet.label}: ${M.format(sum.monthly)} a month, ${M.format(sum.annual)} a year, ` +
+    const who = cls.name ? `For ${lower(cls.name)}: ` : "";
+    const text = chosen.length === 0 ? "Nothing chosen yet." : who + results.map(({ sheet, sum }) =>
+      `${sheet.label}: ${M.format(sum.monthly)} a month, ${M.format(sum.yearly)} a year, ` +
       `${M.format(sum.once)} one-time.`).join(" ");
     // Announce once typing pauses, not on every keystroke.
     clearTimeout(announce);
     announce = setTimeout(() => { summary.textContent = text; }, 400);
-    return results;
+    return { cls, results };
   }
 
   function csv() {
-    const plain = (cents) => M.format(cents).slice(1).replace(/,/g, "");
     const rows = [["fiscal_year", "service", "item", "unit", "quantity", "rate", "period",
-      "cost", "monthly", "yearly", "one_time"]];
-    for (const { sheet, sum } of update()) {
-      for (const { line, quantity, cents } of sum.rows) {
-        const monthly = ["month", "hour", "use"].includes(line.period);
-        const yearly = monthly ? 12n * cents : line.period === "year" ? cents : null;
+      "cost", "monthly", "yearly", "one_time", "customer_class"]];
+    const { cls, results } = update();
+    for (const { sheet, sum } of results) {
+      for (const { line, parts, cents } of sum.rows) {
+        const yearly = M.yearly(line.billing_period, cents);
+        const rate = line.pricing === "rate" ? line.amount
+          : line.pricing === "markup" ? `cost + ${M.quantityText(BigInt(line.markup_e4))}%`
+            : "at cost";
         rows.push([sheet.label, line.service_name, line.item, line.unit_label,
-          M.quantityText(quantity), line.amount, line.period, plain(cents),
-          monthly ? plain(cents) : "", yearly === null ? "" : plain(yearly),
-          line.period === "once" ? plain(cents) : ""]);
+          parts.map(M.quantityText).join(" + "), rate, line.period, M.plain(cents),
+          line.billing_period === "month" ? M.plain(cents) : "",
+          yearly === null ? "" : M.plain(yearly),
+          line.billing_period === "once" ? M.plain(cents) : "", cls.name]);
       }
-      rows.push([sheet.label, "Total", "", "", "", "", "", "", plain(sum.monthly),
-        plain(sum.annual), plain(sum.once)]);
+      rows.push([sheet.label, "Total", "", "", "", "", "", "", M.plain(sum.monthly),
+        M.plain(sum.yearly), M.plain(sum.once), cls.name]);
     }
     M.download(`estimate-${data.as_of}.csv`, rows);
   }
 
-  // The quantities live in the address (#key=quantity&...), so an estimate can be
-  // bookmarked or sent to a colleague, and agency pages can open theirs here.
+  // The class and quantities live in the address (#class=executive&key=quantity&...), so
+  // an estimate can be bookmarked or sent to a colleague, and agency pages open theirs
+  // here. A key given twice (use split by program) fills the row as "120 + 60".
   function fillFromAddress() {
     const params = new URLSearchParams(window.location.hash.slice(1));
-    for (const input of inputs) {
-      input.value = params.get(input.dataset.key) || "";
+    if (select) {
+      const wanted = params.get("class");
+      select.value = classes.has(wanted) && wanted ? wanted : data.classes[0].id;
     }
+    const cls = currentClass();
+    const values = new Map();
+    for (const [key, value] of params) {
+      const row = cls.rows[key] ? key : cls.aliases[key];
+      if (key === "class" || !row || !value.trim()) continue;
+      values.set(row, [...(values.get(row) || []), value.trim()]);
+    }
+    for (const row of rows) row.input.value = (values.get(row.key) || []).join(" + ");
+    showClass(cls);
   }
 
   function saveToAddress() {
     const params = new URLSearchParams();
-    for (const input of inputs) {
-      if (input.value.trim()) params.set(input.dataset.key, input.value.trim());
+    if (select) params.set("class", select.value);
+    for (const row of rows) {
+      if (!row.node.hidden && row.input.value.trim()) params.set(row.key, row.input.value.trim());
     }
-    const hash = params.toString();
+    const hash = [...params.keys()].some((k) => k !== "class") ? params.toString() : "";
     history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname);
   }
 
-  form.addEventListener("input", () => { update(); saveToAddress(); });
+  // Another class: keep each quantity on the same item, at the new class's line.
+  function changeClass() {
+    const byItem = new Map();
+    for (const row of rows) {
+      if (!row.node.hidden && row.input.value.trim()) byItem.set(row.item, row.input.value);
+      row.input.value = "";
+    }
+    const cls = currentClass();
+    showClass(cls);
+    for (const row of rows) {
+      if (!row.node.hidden && byItem.has(row.item)) row.input.value = byItem.get(row.item);
+    }
+    update();
+    saveToAddress();
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target === select) return;
+    update();
+    saveToAddress();
+  });
+  if (select) select.addEventListener("change", changeClass);
   form.addEventListener("submit", (event) => event.preventDefault());
   window.addEventListener("hashchange", () => { fillFromAddress(); update(); });
   document.getElementById("estimate-print").addEventListener("click", () => window.print());
   document.getElementById("estimate-csv").addEventListener("click", csv);
   document.getElementById("estimate-clear").addEventListener("click", () => {
-    for (const input of inputs) input.value = "";
+    for (const row of rows) row.input.value = "";
     update();
     saveToAddress();
-    inputs[0].focus();
+    const first = rows.find((row) => !row.node.hidden);
+    if (first) first.input.focus();
   });
   fillFromAddress();
   update();

@@ -1,4 +1,5 @@
-// In-house comparison: the agency's own yearly costs, fully burdened, beside ours.
+// In-house comparison: the agency's own yearly costs, fully burdened, beside ours, by the
+// one billing rule (money.js), and the market price of the same item.
 "use strict";
 (() => {
   const M = window.CatalogMoney;
@@ -28,9 +29,11 @@
     return value;
   }
 
+  // A year of the line at `rateE4` (ours, a part of ours, or the market's) for the
+  // quantity: the same minimum and billing steps, the same rounding.
   function yearly(line, rateE4, quantityE4) {
-    const cents = M.lineCents(rateE4, quantityE4, BigInt(line.minimum_e4));
-    return line.period === "year" ? cents : 12n * cents;
+    const cents = M.charge({ ...line, amount_e4: rateE4 }, quantityE4);
+    return M.yearly(line.billing_period, cents);
   }
 
   function set(side, part, cents) {
@@ -62,12 +65,15 @@
     const ourTotal = yearly(line, BigInt(line.amount_e4), quantity);
     set("in-house", "total", theirTotal);
     set("ours", "total", ourTotal);
+    for (const item of document.querySelectorAll("[data-benchmark]")) {
+      item.hidden = item.dataset.benchmark !== select.value;
+    }
     if (line.benchmark) {
-      benchmark.textContent = `For comparison, ${line.benchmark.source}: ` +
-        `${M.format(yearly(line, BigInt(line.benchmark.amount_e4), quantity))} a year ` +
-        `(${M.formatRate(BigInt(line.benchmark.amount_e4))} ${line.unit_label}).`;
+      benchmark.textContent = `The same quantity at the market price for the same item ` +
+        `(${line.benchmark.source}): ` +
+        `${M.format(yearly(line, BigInt(line.benchmark.amount_e4), quantity))} a year.`;
     } else {
-      benchmark.textContent = "";
+      benchmark.textContent = "This line has no market price for the same item.";
     }
     let text;
     if (theirTotal === 0n) {
