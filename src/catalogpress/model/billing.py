@@ -280,7 +280,7 @@ def service_price(
 
 
 @dataclass(frozen=True)
-class LineChange:
+class UsedLineChange:
     """A line the agency uses whose price changes next year (model/budget.py shows it)."""
 
     old: RateLine  # this year's line for the agency's class
@@ -314,7 +314,7 @@ class ServiceImpact:
     service: ServiceView
     now: Totals
     next: Totals
-    changes: tuple[LineChange, ...]  # lines the agency uses whose rate changes
+    changes: tuple[UsedLineChange, ...]  # lines the agency uses whose rate changes
     not_offered: tuple[str, ...]  # items it uses that next year's sheet does not price
 
     @property
@@ -351,7 +351,7 @@ def budget_impact(
         old = {c.line.item: c.line for c in this.charges}
         new = {c.line.item: c.line for c in that.charges}
         changes = tuple(
-            LineChange(
+            UsedLineChange(
                 old[item],
                 new.get(item),
                 totals(c for c in this.charges if c.line.item == item),

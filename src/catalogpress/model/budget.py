@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalogpress.model.billing import BudgetImpact, LineChange, ServiceImpact
+from catalogpress.model.billing import BudgetImpact, ServiceImpact, UsedLineChange
 from catalogpress.model.money import Totals, percent_change
 from catalogpress.model.rate_changes import price_value
 from catalogpress.model.views import AgencyView, SheetView, Site
@@ -26,7 +26,7 @@ def direction(change: Decimal) -> str:
 class ChangedLine:
     """One line the agency uses whose price is not the same next year."""
 
-    change: LineChange
+    change: UsedLineChange
 
     @property
     def item(self) -> str:

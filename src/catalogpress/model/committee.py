@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalogpress.model.billing import BudgetImpact, LineChange
+from catalogpress.model.billing import BudgetImpact, UsedLineChange
 from catalogpress.model.money import Totals, percent_change, share_percent
 from catalogpress.model.performance import period_result
 from catalogpress.model.review import review_quarter
@@ -26,7 +26,7 @@ class Spend:
 @dataclass(frozen=True)
 class RateRise:
     service: ServiceView
-    change: LineChange
+    change: UsedLineChange
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from catalogpress.schema.dates import add_months, month_end, version_in_effect
+from catalogpress.schema.dates import (
+    add_months,
+    last_complete_quarter,
+    month_end,
+    version_in_effect,
+)
 from catalogpress.schema.frontmatter import Priority, SlaMeta
 from catalogpress.schema.performance import Measurement
 from catalogpress.schema.records import Service
@@ -261,8 +266,8 @@ def year_ending(last: dt.date) -> tuple[dt.date, dt.date]:
     return add_months(last, -11).replace(day=1), last
 
 
-def quarter_ending(last: dt.date) -> tuple[dt.date, dt.date]:
-    """The latest calendar quarter that has ended by the end of month `last`."""
-    end_month = last.month - last.month % 3 if last.month % 3 else last.month
-    end = last.replace(month=end_month, day=1) if end_month else dt.date(last.year - 1, 12, 1)
-    return add_months(end, -2).replace(day=1), end
+def quarter_ending(last: dt.date, start_month: int = 1) -> tuple[dt.date, dt.date]:
+    """The first months of the first and last month of the latest quarter that has ended by
+    the end of month `last` (calendar quarters by default; schema/dates.py decides them)."""
+    quarter = last_complete_quarter(month_end(last), start_month)
+    return quarter.first, quarter.last.replace(day=1)

@@ -10,6 +10,7 @@ from catalogpress.model.billing import (
     OrderPrice,
     agency_bill,
     budget_impact,
+    reference_class,
     service_price,
 )
 from catalogpress.model.views import AgencyView, ServiceView, SheetView, Site
@@ -31,6 +32,9 @@ class PriceBook:
         """The service's typical order (else main line) at `sheet`'s rates (the sheet in
         effect by default) for `class_id` (the reference class by default)."""
         sheet = sheet if sheet is not None else self.site.current_sheet
+        if class_id is None:
+            reference = reference_class(self.site)
+            class_id = reference.id if reference else None
         key = (view.id, sheet.sheet.id if sheet else "", class_id)
         if key not in self._prices:
             self._prices[key] = service_price(
