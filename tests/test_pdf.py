@@ -412,7 +412,9 @@ def test_a_document_that_cannot_be_printed_is_named(scratch, tmp_path, monkeypat
 
 
 @pytest.mark.slow
-def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path, monkeypatch):
+def test_search_finds_pdfs_no_page_shows_by_the_text_they_were_printed_from(
+    scratch, tmp_path, monkeypatch
+):
     import catalogpress.app.build as pipeline
 
     seen = {}
@@ -427,8 +429,12 @@ def test_search_finds_each_pdf_by_the_text_it_was_printed_from(scratch, tmp_path
     monkeypatch.setattr(pipeline, "index_folder", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert seen["read back"] == []  # no PDF is parsed again for its text
-    assert len(seen["records"]) == 9
-    brochure = seen["records"]["pdf/services/email.pdf"]
-    assert brochure.title == "Email: service brochure (PDF)"
-    assert "Spam filtering" in brochure.text and "<" not in brochure.text
-    assert "@page" not in brochure.text  # the stylesheet in <head> is no text
+    # The book and the brief; every other PDF prints a page, found through that page.
+    assert sorted(seen["records"]) == [
+        "pdf/service-catalog.pdf",
+        "pdf/steering-committee-brief.pdf",
+    ]
+    book = seen["records"]["pdf/service-catalog.pdf"]
+    assert book.title.endswith("service catalog") and book.search_type == "PDF document"
+    assert "Spam filtering" in book.text and "<" not in book.text
+    assert "@page" not in book.text  # the stylesheet in <head> is no text

@@ -100,7 +100,9 @@ def test_search_filters_by_category_audience_and_status(page, site):
     page.goto(page.base + "search/?category=Security")
     found = results(page)
     assert {href.split("/")[2] for _, href in found} == in_category
-    summaries = [p.inner_text() for p in page.locator("#search-results li p").all()]
+    summaries = [
+        p.inner_text() for p in page.locator("#search-results li p:not(.result-labels)").all()
+    ]
     assert len(summaries) == len(found) and all(summaries)  # no words, so the summary shows
     page.get_by_label("Search for").fill("training")
     page.get_by_label("Who can order").select_option("Public school districts")
@@ -273,8 +275,9 @@ def test_in_house_comparison_computes_the_right_figures(page):
     assert "checked March 2, 2026" in typical.inner_text()
 
 
-def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium, scratch):
-    """The build indexes each PDF by the text of the HTML it is printed from."""
+def test_search_finds_a_pdf_once_through_the_page_that_prints_it(tmp_path, chromium, scratch):
+    """A brochure prints its service page, so the page is the hit (it offers the PDF);
+    the catalog book, which no single page shows, is a hit of its own, labelled."""
     from .conftest import MINIMAL_AS_OF
 
     scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
@@ -284,11 +287,35 @@ def test_search_finds_text_inside_a_pdf_brochure(tmp_path, chromium, scratch):
         tab = chromium.new_page()
         tab.goto(base + "search/?q=zanzibarite")
         found = results(tab)
+        labels = [t.inner_text() for t in tab.locator("#search-results .result-labels").all()]
         tab.close()
-    assert ("Email", "/services/email/") in [(t.split(" (")[0], h) for t, h in found]
-    pdfs = [(t, h) for t, h in found if h.endswith(".pdf")]
-    assert pdfs and all(t.endswith("(PDF)") for t, _ in pdfs)
-    assert "/pdf/services/email.pdf" in [h for _, h in pdfs]
+    hrefs = [h for _, h in found]
+    assert "/services/email/" in hrefs
+    assert "/pdf/services/email.pdf" not in hrefs  # no duplicate of the page
+    assert [h for h in hrefs if h.endswith(".pdf")] == ["/pdf/service-catalog.pdf"]
+    assert labels[hrefs.index("/services/email/")] == "Service"
+    assert labels[hrefs.index("/pdf/service-catalog.pdf")] == "PDF document"
+
+
+def test_search_results_say_what_each_hit_is_and_put_retired_services_last(page):
+    page.goto(page.base + "search/?q=backups")
+    found = results(page)
+    items = page.locator("#search-results li").all()
+    labels = {
+        a: [tag.inner_text() for tag in li.locator(".result-labels .tag").all()]
+        for (a, _), li in zip(found, items, strict=True)
+    }
+    assert labels["Backup and Recovery"] == ["Service"]
+    assert labels["Tape Backup"] == ["Service", "Retired"]
+    names = [a for a, _ in found]
+    # Every hit that is not a retired service comes first, in Pagefind's order.
+    retired = [i for i, n in enumerate(names) if "Retired" in labels[n]]
+    assert retired == list(range(len(names) - len(retired), len(names)))
+    from catalogpress.render.pages import SEARCH_TYPES
+
+    kinds = {labels[n][0] for n in names}  # every hit says what it is
+    assert kinds <= {*SEARCH_TYPES.values(), "Page", "PDF document"}
+    assert len(kinds) > 1, kinds  # services, and the other pages that mention backups
 
 
 def agency_totals(page) -> dict[str, str]:

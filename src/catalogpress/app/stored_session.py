@@ -32,7 +32,7 @@ from typing import Any
 from catalogpress import __version__
 from catalogpress.app.session import BuildSession
 
-FORMAT = "1"  # bump when what is stored changes its layout or meaning
+FORMAT = "2"  # bump when what is stored changes its layout or meaning
 FOLDER = "session"
 
 

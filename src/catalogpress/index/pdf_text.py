@@ -6,17 +6,20 @@ from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 
 from catalogpress.index.search import Record
-from catalogpress.pdf.documents import DocSpec
+from catalogpress.pdf.documents import OWN_CONTENT, DocSpec
 
 
 def search_records(specs: Sequence[DocSpec], pages: Mapping[str, str]) -> list[Record]:
-    """Each PDF as a search record, with the text of the HTML it is printed from:
-    reading the text back out of the PDFs would take longer than printing them."""
+    """Each PDF that no web page shows the content of, as a search record with the text
+    of the HTML it is printed from: reading the text back out of the PDFs would take
+    longer than printing them. The rest are found through the page that offers them."""
     records = []
     for spec in specs:
+        if spec.kind not in OWN_CONTENT:
+            continue
         reader = _Text()
         reader.feed(pages[spec.path])
-        records.append(Record(spec.path, f"{spec.title} (PDF)", " ".join(reader.parts)))
+        records.append(Record(spec.path, spec.title, " ".join(reader.parts)))
     return records
 
 

@@ -38,6 +38,7 @@ class Record:
     title: str
     text: str
     filters: dict[str, list[str]] = field(default_factory=dict)
+    search_type: str = "PDF document"  # what its search result is labelled
 
 
 def search_index(
@@ -161,7 +162,7 @@ def _requests(
             "url": "/" + record.path,
             "content": record.text,
             "language": language,
-            "meta": {"title": record.title},
+            "meta": {"title": record.title, "type": record.search_type},
             "filters": record.filters or None,
             "sort": None,
         }

@@ -41,6 +41,12 @@ class DocSpec:
     date: str  # ISO date it is "as of": from the data, never the clock
 
 
+# Documents whose content no single web page shows. The others print a page's content
+# (a brochure its service page, an SLA its web version), so search finds them through
+# that page, which offers them, instead of listing the same text twice.
+OWN_CONTENT = frozenset({"catalog", "brief"})
+
+
 @dataclass(frozen=True)
 class DocLink:
     """A document as a web page offers it: title, address, and once printed, its size."""

@@ -23,6 +23,7 @@ class PageSpec:
     context: dict[str, Any]
     crumbs: tuple[tuple[str, str], ...] = ()  # (title, site path) above this page
     filename: str = "index.html"
+    search_type: str = ""  # what search results call this kind of page: "Rate sheet"
 
 
 def safe_relative(path: str) -> PurePosixPath:

@@ -64,6 +64,35 @@ TEMPLATES = {
     "scorecard": "scorecard.html",
 }
 
+# What search results call each kind of page, so a reader can tell a service from its
+# rate sheet, its service level agreement or a news item; other kinds are "Page".
+SEARCH_TYPES = {
+    "not_found": "",  # not indexed
+    "home": "Home page",
+    "services": "List of services",
+    "categories": "Categories",
+    "category": "Category",
+    "service": "Service",
+    "rates": "Rate sheet",
+    "rate_sheet": "Rate sheet",
+    "rate_changes": "Rate changes",
+    "slas": "Service level agreements",
+    "sla": "Service level agreement",
+    "care": "Customer care",
+    "maintenance": "Maintenance",
+    "glossary": "Glossary",
+    "whats_new": "News",
+    "agencies": "Agencies",
+    "agency": "Agency",
+    "review": "Operations review",
+    "budget_impact": "Budget impact",
+    "performance": "Service results",
+    "scorecard": "Service results",
+    "estimator": "Tool",
+    "compare": "Tool",
+    "data": "Open data",
+}
+
 
 def page_specs(site: Site) -> list[PageSpec]:
     """Every page of the site's route table, with its template and what it shows."""
@@ -76,6 +105,7 @@ def page_specs(site: Site) -> list[PageSpec]:
             contexts.of(route.kind, route.key),
             site.routes.crumbs(route),
             route.filename,
+            SEARCH_TYPES.get(route.kind, "Page"),
         )
         for route in site.routes.routes
     ]

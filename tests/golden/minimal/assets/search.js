@@ -36,6 +36,21 @@
     return out;
   }
 
+  // What the result is (a service, its rate sheet, a PDF...) and, for a service that
+  // is not active, its status, so nothing retired or proposed reads as orderable.
+  function labels(result) {
+    const line = document.createElement("p");
+    line.className = "result-labels";
+    for (const [text, kind] of [[result.meta.type, "type"], [result.meta.status, "status"]]) {
+      if (!text) continue;
+      const tag = document.createElement("span");
+      tag.className = `tag tag-${kind}${kind === "status" ? ` tag-${text.toLowerCase()}` : ""}`;
+      tag.textContent = text;
+      line.append(tag, " ");
+    }
+    return line;
+  }
+
   function chosenFilters() {
     const filters = {};
     for (const select of form.querySelectorAll("select")) {
@@ -54,7 +69,11 @@
     }
     status.textContent = "Searching…";
     const search = await (await engine()).search(query || null, { filters });
-    const results = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
+    const found = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
+    // A retired service stays findable (agencies still ask about one), but after
+    // everything that can still be used, in Pagefind's order otherwise.
+    const retired = (result) => result.meta.status === "Retired";
+    const results = [...found.filter((r) => !retired(r)), ...found.filter(retired)];
     for (const result of results) {
       const item = document.createElement("li");
       const heading = document.createElement("h2");
@@ -62,10 +81,11 @@
       link.href = result.url;
       link.textContent = result.meta.title || result.url;
       heading.append(link);
+      item.append(heading, labels(result));
       // Without search words (filters only) there is no excerpt: show the summary instead.
       const text = result.excerpt ? excerptNodes(result.excerpt) : document.createElement("p");
       if (!result.excerpt) text.textContent = result.meta.summary || "";
-      item.append(heading, text);
+      item.append(text);
       list.append(item);
     }
     const count = search.results.length;
