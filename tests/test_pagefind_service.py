@@ -68,3 +68,34 @@ def test_a_service_that_stops_is_an_error(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "missing"))
     with pytest.raises(ServiceError, match="could not start Pagefind"):
         run([NEW])
+
+
+def test_a_big_site_is_indexed_in_even_parts_each_its_own_bundle(tmp_path: Path) -> None:
+    """Pagefind holds ~0.2 MB a page while indexing, so past PAGES_PER_INDEX pages the
+    index is made in parts, one process each, listed for the search page to merge."""
+    import json
+
+    from catalogpress.index.search import FOLDER, PARTS, _parts, index_folder
+
+    assert [len(p) for p in _parts([str(n) for n in range(10_043)], 2500)] == [2009] * 4 + [2007]
+    assert _parts([str(n) for n in range(2500)], 2500) == [[str(n) for n in range(2500)]]
+    assert _parts([], 2500) == [[]]
+    for n in range(7):
+        page = tmp_path / "services" / f"s{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<!DOCTYPE html><html lang="en"><head><title>S{n}</title></head><body>'
+            f"<main data-pagefind-body><h1>Service {n}</h1><p>Word{n} here.</p></main>"
+            "</body></html>"
+        )
+    files = {o.path: o.data for o in index_folder(tmp_path, "en", per_index=3)}
+    assert json.loads(files[PARTS]) == {"parts": ["part-2/", "part-3/"]}
+    for part in ("", "part-2/", "part-3/"):
+        assert FOLDER + part + "pagefind-entry.json" in files
+    # The first part carries the search program; the others only their data.
+    assert FOLDER + "pagefind.js" in files and FOLDER + "part-2/pagefind.js" not in files
+    assert not [p for p in files if "pagefind-ui" in p or "/wasm." in p and "part-" in p]
+    assert not list(tmp_path.glob(".search-parts-*"))  # the linked pages are gone
+    single = {o.path: o.data for o in index_folder(tmp_path, "en", per_index=7)}
+    assert json.loads(single[PARTS]) == {"parts": []}
+    assert not [p for p in single if "part-" in p]

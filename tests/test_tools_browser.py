@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 
@@ -295,6 +296,37 @@ def test_search_finds_a_pdf_once_through_the_page_that_prints_it(tmp_path, chrom
     assert [h for h in hrefs if h.endswith(".pdf")] == ["/pdf/service-catalog.pdf"]
     assert labels[hrefs.index("/services/email/")] == "Service"
     assert labels[hrefs.index("/pdf/service-catalog.pdf")] == "PDF document"
+
+
+def test_a_search_index_made_in_parts_finds_what_one_index_finds(
+    tmp_path, chromium, scratch, monkeypatch
+):
+    """A big catalog's index is made in parts (Pagefind's memory grows with the pages)
+    and merged by the search page: the same hits, by words and by filters."""
+    import catalogpress.index.search as search
+
+    from .conftest import MINIMAL_AS_OF
+
+    def hits(out):
+        found = {}
+        with serve_folder(out) as base:
+            tab = chromium.new_page()
+            for query in ("search/?q=email", "search/?q=service", "search/?status=Active"):
+                tab.goto(base + query)
+                found[query] = sorted(h for _, h in results(tab))
+            tab.close()
+        return found
+
+    whole = tmp_path / "whole"
+    build(scratch.root, whole, MINIMAL_AS_OF, pdf=False)
+    monkeypatch.setattr(search, "PAGES_PER_INDEX", 6)
+    split = tmp_path / "split"
+    build(scratch.root, split, MINIMAL_AS_OF, pdf=False)
+    parts = json.loads((split / "pagefind/catalogpress-parts.json").read_text())["parts"]
+    assert len(parts) >= 3
+    assert json.loads((whole / "pagefind/catalogpress-parts.json").read_text()) == {"parts": []}
+    one, merged = hits(whole), hits(split)
+    assert all(one.values()) and merged == one
 
 
 def test_search_results_say_what_each_hit_is_and_put_retired_services_last(page):

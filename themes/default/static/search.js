@@ -10,11 +10,21 @@
   const root = new URL("../", document.currentScript.src); // this file is in assets/
   let pagefind = null;
 
+  // A big catalog's index comes in parts (each Pagefind run holds a bounded number of
+  // pages); the list names the parts after the first, which are merged into it.
   async function engine() {
     if (!pagefind) {
-      pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-      await pagefind.options({ baseUrl: root.pathname });
-      await pagefind.init();
+      const folder = new URL("pagefind/", root);
+      const listing = await fetch(new URL("catalogpress-parts.json", folder));
+      if (!listing.ok) throw new Error(`search index parts: HTTP ${listing.status}`);
+      const { parts } = await listing.json();
+      const found = await import(new URL("pagefind.js", folder).href);
+      await found.options({ baseUrl: root.pathname });
+      await found.init();
+      for (const part of parts) {
+        await found.mergeIndex(new URL(part, folder).pathname, { baseUrl: root.pathname });
+      }
+      pagefind = found;
     }
     return pagefind;
   }
