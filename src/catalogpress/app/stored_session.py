@@ -27,13 +27,15 @@ import secrets
 import sys
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from catalogpress import __version__
 from catalogpress.app.session import BuildSession
 
 FORMAT = "2"  # bump when what is stored changes its layout or meaning
 FOLDER = "session"
+SIGNATURE = 32  # bytes of HMAC-SHA256 at the start of the file
+CHUNK = 1 << 20
 
 
 def _file(cache: Path) -> Path:
@@ -66,16 +68,23 @@ def load_session(cache: Path) -> BuildSession:
     """The session stored in `cache`, or a fresh one."""
     session = BuildSession()
     key = _key()
+    if key is None:
+        return session
+    # Read twice, in chunks, rather than whole: a big catalog's session is hundreds of
+    # megabytes, which must not be held as bytes beside the objects made from them.
     try:
-        data = _file(cache).read_bytes()
+        with _file(cache).open("rb") as stored:
+            signature = stored.read(SIGNATURE)
+            check = hmac.new(key, digestmod=hashlib.sha256)
+            while chunk := stored.read(CHUNK):
+                check.update(chunk)
+            if not hmac.compare_digest(signature, check.digest()):
+                return session
+            stored.seek(SIGNATURE)
+            state = pickle.load(stored)  # noqa: S301 - signed with this user's own key
+        _restore(session, state)
     except OSError:
         return session
-    signature, body = data[:32], data[32:]
-    if key is None or not hmac.compare_digest(signature, hmac.digest(key, body, hashlib.sha256)):
-        return session
-    try:
-        state = pickle.loads(body)  # noqa: S301 - signed with this user's own key
-        _restore(session, state)
     except Exception:  # noqa: BLE001 - a file that cannot be used is only a slower build
         return BuildSession()
     return session
@@ -87,21 +96,34 @@ def save_session(session: BuildSession, cache: Path) -> None:
     key = _key()
     if key is None:
         return
-    try:
-        body = pickle.dumps(_state(session), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return
     target = _file(cache)
+    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in target.parent.glob("session-*.pickle"):  # other versions' files
             if old != target:
                 old.unlink(missing_ok=True)
-        temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        temp.write_bytes(hmac.digest(key, body, hashlib.sha256) + body)
+        # Pickled straight into the file, signed as it goes: never whole in memory.
+        with temp.open("wb") as out:
+            out.write(bytes(SIGNATURE))
+            signed = _Signed(out, hmac.new(key, digestmod=hashlib.sha256))
+            pickle.dump(_state(session), signed, protocol=pickle.HIGHEST_PROTOCOL)
+            out.seek(0)
+            out.write(signed.check.digest())
         os.replace(temp, target)
-    except OSError:
-        pass
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        temp.unlink(missing_ok=True)
+
+
+class _Signed:
+    """A file to write the pickle to that signs every byte on its way."""
+
+    def __init__(self, out: BinaryIO, check: hmac.HMAC) -> None:
+        self.out, self.check = out, check
+
+    def write(self, data: bytes) -> int:
+        self.check.update(data)
+        return self.out.write(data)
 
 
 class _Strong:
