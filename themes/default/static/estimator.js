@@ -71,9 +71,11 @@
     addButton.disabled = none;
   }
 
-  // Show the rows the class pays, with its rates in each fiscal year, in the services added.
+  // Show the rows the class pays, with its rates in each fiscal year, in the services added;
+  // gives the names of added services the class cannot buy, which it takes out.
   function showClass(cls) {
-    for (const id of [...shown]) if (!buyable(cls, id)) shown.delete(id);
+    const dropped = [...shown].filter((id) => !buyable(cls, id));
+    for (const id of dropped) shown.delete(id);
     for (const row of rows) {
       const keys = cls.rows[row.key];
       row.node.hidden = !keys;
@@ -91,6 +93,7 @@
     empty.hidden = shown.size > 0;
     fillPicker(cls);
     if (classNote) classNote.textContent = `Rates for ${lower(cls.name)}.`;
+    return dropped.map((id) => services.get(id).name);
   }
 
   function readQuantities() {
@@ -249,12 +252,13 @@
       row.input.value = "";
     }
     const cls = currentClass();
-    showClass(cls);
+    const dropped = showClass(cls);
     for (const row of rows) {
       if (counted(row) && byItem.has(row.item)) row.input.value = byItem.get(row.item);
     }
     update();
     saveToAddress();
+    if (dropped.length) say(`Removed ${dropped.join(", ")}: not offered to ${lower(cls.name)}.`);
   }
 
   form.addEventListener("input", (event) => {
