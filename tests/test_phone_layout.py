@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from .checks import serve_folder
-from .test_tools_browser import chromium, site  # noqa: F401  (shared fixtures)
+from .test_tools_browser import add_service, chromium, site  # noqa: F401  (shared fixtures)
 
 PHONE = {"width": 320, "height": 640}
 
@@ -58,7 +58,8 @@ def test_every_amount_is_on_screen_at_320px(site, chromium, path):  # noqa: F811
         try:
             tab.goto(base + path)
             if path == "estimator/":  # the estimate's lines appear once something is chosen
-                tab.locator(".estimator .line input").first.fill("12")
+                add_service(tab, "virtual-servers")
+                tab.locator(".estimator .line input:visible").first.fill("12")
                 tab.locator("#estimate-lines tbody tr").first.wait_for()
             report = tab.evaluate(OFF_SCREEN_AMOUNTS)
         finally:

@@ -147,7 +147,9 @@ def test_axe_finds_no_violations(sample_site, browser, width):
             if kind == "search":  # check the page with its results shown
                 page.wait_for_selector("#search-results li")
             elif kind == "estimator":  # and with an estimate under way
-                page.locator("#estimator input").first.fill("3")
+                page.get_by_label("Add a service").select_option("virtual-servers")
+                page.get_by_role("button", name="Add", exact=True).click()
+                page.locator("#estimator input:visible").first.fill("3")
                 page.wait_for_selector("#estimate-lines tbody tr")
             page.add_script_tag(path=str(AXE))
             result = page.evaluate("""async () => (await axe.run(document, {

@@ -132,6 +132,14 @@ def test_without_javascript_category_listings_still_work(site, chromium):
         context.close()
 
 
+def add_service(page, service_id: str) -> None:
+    """Add a service to the estimate with the form's own control, as a reader would."""
+    page.get_by_label("Add a service").select_option(service_id)
+    page.get_by_role("button", name="Add", exact=True).click()
+
+
+BASKET_SERVICES = ["virtual-servers", "server-colocation", "print-services", "e-signature"]
+BASKET_SERVICES.append("wide-area-network")
 BASKET = {  # label on the form -> quantity; see the totals worked out below
     "Virtual server base": "10",  # $64.50/month x 10 (both years)
     "Rack space": "2",  # minimum 4: FY2027 $33.25 x 4, FY2028 $32.25 x 4
@@ -156,6 +164,8 @@ EXEC = "Executive branch agencies"
 
 def test_estimator_totals_a_known_basket(page):
     page.goto(page.base + "estimator/")
+    for service in BASKET_SERVICES:
+        add_service(page, service)
     for label, quantity in BASKET.items():
         field = page.locator(".line:not([hidden])").get_by_label(label, exact=False)
         assert field.count() == 1, label  # every quantity the class pays has its own label
@@ -201,6 +211,7 @@ def test_estimator_totals_a_known_basket(page):
 
 def test_estimator_rejects_bad_input_and_can_be_printed(page):
     page.goto(page.base + "estimator/")
+    add_service(page, "virtual-servers")
     field = page.get_by_label("Virtual server base")
     field.fill("ten")
     assert field.get_attribute("aria-invalid") == "true"
@@ -427,6 +438,9 @@ def test_estimator_prices_each_rate_kind_for_the_chosen_class(page):
     chooser.select_option("local-government")
     assert page.inner_text("#estimate-class") == "Rates for local governments and universities."
     assert quantity(page, "enterprise-email|Standard mailbox|").count() == 0
+    for service in ["cloud-brokerage", "server-colocation", "e-signature", "wide-area-network"]:
+        add_service(page, service)
+    add_service(page, "enterprise-email")
     markup = quantity(page, "cloud-brokerage|Cloud provider usage|")
     hint = page.locator(f"#{markup.get_attribute('id')}-hint").inner_text()
     assert "Cost + 6%" in hint and "Estimated from the bill you enter." in hint

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from catalogpress.model.billing import line_key, lines_for_class
+from catalogpress.model.billing import OrderPrice, line_key, lines_for_class
 from catalogpress.model.money import e4, terms
 from catalogpress.model.views import ServiceView, SheetView, Site
 from catalogpress.schema.rates import Benchmark, RateLine, Unit
@@ -178,3 +179,75 @@ def estimator_groups(site: Site) -> list[tuple[str, list[tuple[ServiceView, list
         if entries:
             groups.append((category.category.name, entries))
     return groups
+
+
+def comparable_lines(
+    groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
+) -> list[tuple[ServiceView, list[EstimatorRow]]]:
+    """Rate lines of the sheet in effect with a cost breakdown: the ones an in-house cost
+    compares with. Only lines with a rate of ours: a markup or at-cost line is the
+    provider's bill, which an agency would pay doing it itself too.
+    `groups`: estimator_groups(site)."""
+    rows = []
+    for _category, entries in groups:
+        for view, lines in entries:
+            with_parts = [
+                r
+                for r in lines
+                if r.line.breakdown is not None
+                and not r.vendor_priced
+                and r.unit.period in ("month", "year")
+                and r.prices
+                and r.prices[0][0].state == "current"
+                and r.prices[0][1] is not None
+            ]
+            if with_parts:
+                rows.append((view, with_parts))
+    return rows
+
+
+def typical_benchmarks(site: Site) -> list[tuple[ServiceView, OrderPrice]]:
+    """Typical orders with a market price for the same basket, priced at the rates in
+    effect for the reference class: the like-for-like comparisons the tool shows."""
+    found = []
+    for view in site.services.values():
+        price = site.prices.service(view)
+        if price is not None and price.order is not None and price.order.benchmark is not None:
+            found.append((view, price))
+    return found
+
+
+@dataclass(frozen=True)
+class ServiceTools:
+    """What a service page offers of the estimator and the comparison."""
+
+    estimate: str | None  # the estimator's address fragment adding the service, if it can
+    compare: bool  # the comparison shows a market price for the service
+
+
+def service_tools(
+    site: Site, groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]]
+) -> dict[str, ServiceTools]:
+    """For each service, by id: whether a reader can estimate it (it is sold or yet to
+    start, not retired, and has a rate line in an open sheet, so the estimator has a form
+    for it) and whether the comparison shows market prices for it.
+
+    The address names the first class that pays a line of the service when the reference
+    class pays none, so the estimator opens at a class that can buy it.
+    `groups`: estimator_groups(site)."""
+    rows_by_class = class_rows(site)
+    in_form = {view.id: rows for _c, entries in groups for view, rows in entries}
+    benchmarked = {
+        view.id for view, rows in comparable_lines(groups) if any(r.line.benchmark for r in rows)
+    } | {view.id for view, _price in typical_benchmarks(site)}
+    found = {}
+    for view in site.services.values():
+        estimate = None
+        keys = {row.key for row in in_form.get(view.id, ())}
+        if view.ordering_state != "closed" and keys:
+            paying = [c for c in rows_by_class if keys & set(c["rows"])]
+            if paying:
+                named = [("class", paying[0]["id"])] if paying[0] is not rows_by_class[0] else []
+                estimate = urlencode([*named, ("add", view.id)])
+        found[view.id] = ServiceTools(estimate, view.id in benchmarked)
+    return found

@@ -12,7 +12,6 @@ from itertools import groupby
 from typing import Any
 
 from catalogpress.model import charts, estimator
-from catalogpress.model.billing import OrderPrice
 from catalogpress.model.budget import budget_view, budget_views
 from catalogpress.model.estimator import EstimatorRow
 from catalogpress.model.maintenance import (
@@ -91,6 +90,11 @@ class DecisionContexts:
         return estimator.script_json(estimator.estimator_data(self.site))
 
     @functools.cached_property
+    def tools(self) -> dict[str, estimator.ServiceTools]:
+        """What each service page offers of the estimator and the comparison, by id."""
+        return estimator.service_tools(self.site, self._groups)
+
+    @functools.cached_property
     def _agencies(self) -> dict[str, AgencyView]:
         return {a.agency.id: a for a in self.site.agencies}
 
@@ -108,13 +112,13 @@ class DecisionContexts:
                 "rate_data": self._rate_data,
             }
         if kind == "compare":
-            comparable = _comparable_lines(self._groups)
+            comparable = estimator.comparable_lines(self._groups)
             return {
                 "lines": comparable,
                 "benchmarked": [
                     (view, row) for view, rows in comparable for row in rows if row.line.benchmark
                 ],
-                "typical": _typical_benchmarks(site),
+                "typical": estimator.typical_benchmarks(site),
                 "in_house": IN_HOUSE,
                 "parts": list(Breakdown.LABELS.items()),
                 "rate_data": self._rate_data,
@@ -220,39 +224,3 @@ def _months(views: list[EventView]) -> list[tuple[str, list[EventView]]]:
         (month, list(group))
         for month, group in groupby(views, key=lambda v: f"{v.event.start:%B} {v.event.start.year}")
     ]
-
-
-def _comparable_lines(
-    groups: list[tuple[str, list[tuple[ServiceView, list[EstimatorRow]]]]],
-) -> list[tuple[ServiceView, list[EstimatorRow]]]:
-    """Rate lines of the sheet in effect with a cost breakdown: the ones an in-house cost
-    compares with. Only lines with a rate of ours: a markup or at-cost line is the
-    provider's bill, which an agency would pay doing it itself too.
-    `groups`: estimator.estimator_groups(site)."""
-    rows = []
-    for _category, entries in groups:
-        for view, lines in entries:
-            with_parts = [
-                r
-                for r in lines
-                if r.line.breakdown is not None
-                and not r.vendor_priced
-                and r.unit.period in ("month", "year")
-                and r.prices
-                and r.prices[0][0].state == "current"
-                and r.prices[0][1] is not None
-            ]
-            if with_parts:
-                rows.append((view, with_parts))
-    return rows
-
-
-def _typical_benchmarks(site: Site) -> list[tuple[ServiceView, OrderPrice]]:
-    """Typical orders with a market price for the same basket, priced at the rates in
-    effect for the reference class: the like-for-like comparisons the tool shows."""
-    found = []
-    for view in site.services.values():
-        price = site.prices.service(view)
-        if price is not None and price.order is not None and price.order.benchmark is not None:
-            found.append((view, price))
-    return found

@@ -134,7 +134,11 @@ class _Contexts:
             return {"category": next(c for c in site.categories if c.category.id == key)}
         if kind == "service":
             view = site.services[key]
-            return {"service": view, **extras.service_context(site, view, self._events)}
+            return {
+                "service": view,
+                **extras.service_context(site, view, self._events),
+                "tools": self.decisions.tools[key],
+            }
         if kind == "rate_sheet":
             return {"sheet": next(s for s in site.sheets if s.sheet.id == key)}
         if kind == "rate_changes":

@@ -21,7 +21,25 @@
     node,
     key: node.dataset.row,
     item: node.dataset.item,
+    service: node.closest("[data-service]").dataset.service,
     input: node.querySelector("input[data-key]"),
+  }));
+  // The services a reader has added: only their fieldsets show, only they are totalled.
+  const services = new Map([...form.querySelectorAll("fieldset[data-service]")].map((node) => [
+    node.dataset.service, { node, name: node.dataset.name, remove: node.querySelector("[data-remove]") },
+  ]));
+  const shown = new Set();
+  const picker = document.getElementById("estimator-add");
+  const pick = document.getElementById("estimator-pick");
+  const addButton = document.getElementById("estimator-add-button");
+  const status = document.getElementById("estimator-status");
+  const empty = document.getElementById("estimator-empty");
+  const bar = document.getElementById("estimate-bar");
+  const barTotals = document.getElementById("estimate-bar-totals");
+  const heading = document.getElementById("estimate-heading");
+  // Every service the picker can offer, by category, as the page lists them.
+  const offers = [...pick.querySelectorAll("optgroup")].map((group) => ({
+    label: group.label, ids: [...group.querySelectorAll("option")].map((o) => o.value),
   }));
   let announce = null;
 
@@ -31,8 +49,33 @@
 
   const lower = (name) => name.charAt(0).toLowerCase() + name.slice(1);
 
-  // Show the rows the class pays, with its rates in each fiscal year.
+  const buyable = (cls, id) => rows.some((row) => row.service === id && cls.rows[row.key]);
+  const counted = (row) => !row.node.hidden && shown.has(row.service);
+
+  // The picker offers each service the class can buy that is not added yet.
+  function fillPicker(cls) {
+    const keep = pick.value;
+    pick.replaceChildren(...offers.map(({ label, ids }) => {
+      const group = document.createElement("optgroup");
+      group.label = label;
+      for (const id of ids) {
+        if (shown.has(id) || !buyable(cls, id)) continue;
+        group.append(new Option(services.get(id).name, id));
+      }
+      return group;
+    }).filter((group) => group.children.length));
+    if ([...pick.options].some((o) => o.value === keep)) pick.value = keep;
+    const none = pick.options.length === 0;
+    if (none) pick.append(new Option("Every service is added", ""));
+    pick.disabled = none;
+    addButton.disabled = none;
+  }
+
+  // Show the rows the class pays, with its rates in each fiscal year, in the services added;
+  // gives the names of added services the class cannot buy, which it takes out.
   function showClass(cls) {
+    const dropped = [...shown].filter((id) => !buyable(cls, id));
+    for (const id of dropped) shown.delete(id);
     for (const row of rows) {
       const keys = cls.rows[row.key];
       row.node.hidden = !keys;
@@ -43,16 +86,20 @@
         span.textContent = line ? M.formatLineRate(line) : "not offered";
       }
     }
-    for (const group of form.querySelectorAll("fieldset, .estimator-category")) {
-      group.hidden = !group.querySelector(".line:not([hidden])");
+    for (const [id, service] of services) service.node.hidden = !shown.has(id);
+    for (const group of form.querySelectorAll(".estimator-category")) {
+      group.hidden = !group.querySelector("fieldset:not([hidden])");
     }
+    empty.hidden = shown.size > 0;
+    fillPicker(cls);
     if (classNote) classNote.textContent = `Rates for ${lower(cls.name)}.`;
+    return dropped.map((id) => services.get(id).name);
   }
 
   function readQuantities() {
     const chosen = [];
     for (const row of rows) {
-      if (row.node.hidden) continue;
+      if (!counted(row)) continue;
       const parts = M.parseParts(row.input.value, 4);
       const error = document.getElementById(`${row.input.id}-error`);
       if (parts === null) {
@@ -103,6 +150,8 @@
       }
     }
     const first = results[0];
+    barTotals.textContent = `${first.sheet.label}: ${M.format(first.sum.monthly)} a month, ` +
+      `${M.format(first.sum.yearly)} a year`;
     detail.replaceChildren(...first.sum.rows.map(({ line, parts, cents }) => {
       const row = document.createElement("tr");
       const name = document.createElement("th");
@@ -171,16 +220,26 @@
       if (key === "class" || !row || !value.trim()) continue;
       values.set(row, [...(values.get(row) || []), value.trim()]);
     }
-    for (const row of rows) row.input.value = (values.get(row.key) || []).join(" + ");
+    shown.clear();
+    for (const id of params.getAll("add")) if (services.has(id)) shown.add(id);
+    for (const row of rows) {
+      row.input.value = (values.get(row.key) || []).join(" + ");
+      if (row.input.value) shown.add(row.service);
+    }
     showClass(cls);
   }
 
   function saveToAddress() {
     const params = new URLSearchParams();
     if (select) params.set("class", select.value);
+    const filled = new Set();
     for (const row of rows) {
-      if (!row.node.hidden && row.input.value.trim()) params.set(row.key, row.input.value.trim());
+      if (!counted(row) || !row.input.value.trim()) continue;
+      params.set(row.key, row.input.value.trim());
+      filled.add(row.service);
     }
+    // A service added with no quantity yet stays added when the address is reopened.
+    for (const id of shown) if (!filled.has(id)) params.append("add", id);
     const hash = [...params.keys()].some((k) => k !== "class") ? params.toString() : "";
     history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname);
   }
@@ -189,16 +248,17 @@
   function changeClass() {
     const byItem = new Map();
     for (const row of rows) {
-      if (!row.node.hidden && row.input.value.trim()) byItem.set(row.item, row.input.value);
+      if (counted(row) && row.input.value.trim()) byItem.set(row.item, row.input.value);
       row.input.value = "";
     }
     const cls = currentClass();
-    showClass(cls);
+    const dropped = showClass(cls);
     for (const row of rows) {
-      if (!row.node.hidden && byItem.has(row.item)) row.input.value = byItem.get(row.item);
+      if (counted(row) && byItem.has(row.item)) row.input.value = byItem.get(row.item);
     }
     update();
     saveToAddress();
+    if (dropped.length) say(`Removed ${dropped.join(", ")}: not offered to ${lower(cls.name)}.`);
   }
 
   form.addEventListener("input", (event) => {
@@ -211,13 +271,70 @@
   window.addEventListener("hashchange", () => { fillFromAddress(); update(); });
   document.getElementById("estimate-print").addEventListener("click", () => window.print());
   document.getElementById("estimate-csv").addEventListener("click", csv);
-  document.getElementById("estimate-clear").addEventListener("click", () => {
-    for (const row of rows) row.input.value = "";
+  function say(text) {
+    status.textContent = "";
+    setTimeout(() => { status.textContent = text; }, 50); // announced even when repeated
+  }
+
+  function addService() {
+    const id = pick.value;
+    const service = services.get(id);
+    if (!service) return;
+    shown.add(id);
+    showClass(currentClass());
     update();
     saveToAddress();
-    const first = rows.find((row) => !row.node.hidden);
+    const first = rows.find((row) => row.service === id && !row.node.hidden);
     if (first) first.input.focus();
+    say(`Added ${service.name}. Enter its quantities below.`);
+  }
+
+  function removeService(id) {
+    const service = services.get(id);
+    for (const row of rows) if (row.service === id) row.input.value = "";
+    shown.delete(id);
+    showClass(currentClass());
+    update();
+    saveToAddress();
+    pick.focus();
+    say(`Removed ${service.name}.`);
+  }
+
+  // The bar's link scrolls to the totals without touching the address, which holds the
+  // estimate.
+  function seeEstimate(event) {
+    event.preventDefault();
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+    heading.scrollIntoView({ block: "start" });
+  }
+
+  // A quantity just above the bar at the foot of a phone screen stays visible.
+  function keepFocusClear(event) {
+    if (bar.offsetParent === null || !event.target.matches("input, select, button")) return;
+    const hidden = event.target.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+    if (hidden > -8) window.scrollBy(0, hidden + 8);
+  }
+
+  addButton.addEventListener("click", addService);
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-remove]");
+    if (button) removeService(button.dataset.remove);
   });
+  form.addEventListener("focusin", keepFocusClear);
+  bar.querySelector("a").addEventListener("click", seeEstimate);
+  document.getElementById("estimate-clear").addEventListener("click", () => {
+    for (const row of rows) row.input.value = "";
+    shown.clear();
+    showClass(currentClass());
+    update();
+    saveToAddress();
+    pick.focus();
+    say("Cleared the estimate.");
+  });
+  picker.hidden = false;
+  bar.hidden = false;
+  for (const service of services.values()) service.remove.hidden = false;
   fillFromAddress();
   update();
 })();
