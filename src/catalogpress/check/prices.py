@@ -230,7 +230,7 @@ def _check_typical_orders(rates: Rates, sheet: RateSheet, problems: Problems) ->
                 f"{seen[order.service]}); give each service one",
             )
         seen[order.service] = order.src.line
-        own = {ln.item for ln in sheet.lines if ln.service == order.service}
+        own = {ln.item for ln in sheet.lines_of(order.service)}
         for n, item in enumerate(order.lines):
             if item.item in own:
                 continue

@@ -186,7 +186,7 @@ def agency_bill(site: Site, agency: AgencyView, sheet: SheetView | None = None) 
 
 
 def _service_lines(sheet: SheetView | None, service_id: str) -> list[RateLine]:
-    return [ln for ln in sheet.sheet.lines if ln.service == service_id] if sheet else []
+    return list(sheet.sheet.lines_of(service_id)) if sheet else []
 
 
 # --- typical orders ---------------------------------------------------------------------
@@ -256,7 +256,7 @@ def service_price(
     """How a service is priced in listings: its typical order, else its main line."""
     if sheet is None:
         return None
-    all_lines = [ln for ln in sheet.lines if ln.service == view.id]
+    all_lines = list(sheet.lines_of(view.id))
     if class_id is None:
         reference = reference_class(site)
         class_id = reference.id if reference else None

@@ -240,12 +240,13 @@ def service_tools(
     benchmarked = {
         view.id for view, rows in comparable_lines(groups) if any(r.line.benchmark for r in rows)
     } | {view.id for view, _price in typical_benchmarks(site)}
+    class_keys = [(c, set(c["rows"])) for c in rows_by_class]  # once, not per service
     found = {}
     for view in site.services.values():
         estimate = None
         keys = {row.key for row in in_form.get(view.id, ())}
         if view.ordering_state != "closed" and keys:
-            paying = [c for c in rows_by_class if keys & set(c["rows"])]
+            paying = [c for c, rows in class_keys if keys & rows]
             if paying:
                 named = [("class", paying[0]["id"])] if paying[0] is not rows_by_class[0] else []
                 estimate = urlencode([*named, ("add", view.id)])

@@ -6,6 +6,7 @@ Frozen dataclasses the templates read; built by model/site.py's `build_site`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -283,8 +284,10 @@ class Site:
         found["glossary"] = self.glossary_body
         return found
 
-    @property
+    @functools.cached_property
     def past_events(self) -> list[Event]:
+        # Once per build: every page's footer and feed link read it, and a big catalog
+        # has an event for each service version (10,000 pages x 30,000 events).
         return [e for e in self.events if e.date <= self.as_of]
 
     @property
@@ -324,7 +327,7 @@ class Site:
         the accessibility statement may promise."""
         return tuple(c for c in PLAIN_CHECKS if c not in self.checks.skip)
 
-    @property
+    @functools.cached_property
     def last_updated(self) -> dt.date:
         """The newest change the data records up to the build date: a content review, a
         version or rate sheet taking effect, or other news."""

@@ -8,6 +8,7 @@ place, model/billing.py.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -181,6 +182,19 @@ class RateSheet:
     @property
     def label(self) -> str:
         return f"FY{self.fiscal_year}"
+
+    def lines_of(self, service_id: str) -> tuple[RateLine, ...]:
+        """The service's lines, in sheet order."""
+        return self._by_service.get(service_id, ())
+
+    @functools.cached_property
+    def _by_service(self) -> dict[str, tuple[RateLine, ...]]:
+        # Looked up once per service and sheet by every price, bill and page: scanning
+        # all lines each time made a big catalog's build grow with the square of its size.
+        found: dict[str, list[RateLine]] = {}
+        for line in self.lines:
+            found.setdefault(line.service, []).append(line)
+        return {service: tuple(lines) for service, lines in found.items()}
 
 
 @dataclass(frozen=True)
