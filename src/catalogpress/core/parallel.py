@@ -147,12 +147,16 @@ def _fork(work: Callable[[], dict[int, list[Any]]]) -> tuple[int, int]:
     code = 1
     try:
         os.close(reader)
-        try:
-            payload = pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # noqa: BLE001 - handed to the parent to raise
-            payload = _pickled_failure(exc)
         with os.fdopen(writer, "wb") as out:
-            out.write(payload)
+            try:
+                done = work()
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent to raise
+                out.write(_pickled_failure(exc))
+            else:
+                # Pickled into the pipe as it goes: a big catalog's pages are hundreds of
+                # megabytes, not to be held a second time as one string of bytes. If it
+                # fails half-way, the parent reads a broken stream and says so.
+                pickle.dump((True, done), out, pickle.HIGHEST_PROTOCOL)
         code = 0
     finally:
         os._exit(code)
@@ -168,19 +172,23 @@ def _pickled_failure(exc: BaseException) -> bytes:
 def _collect(pid: int, pipe: int) -> dict[int, list[Any]]:
     """What the child `pid` sends through `pipe`, once it has finished; its exceptions
     are raised here."""
+    received: tuple[bool, Any] | None = None
     try:
         with os.fdopen(pipe, "rb") as source:
-            payload = source.read()
+            try:
+                received = pickle.load(source)  # noqa: S301 - from our own forked child
+            except Exception:  # noqa: BLE001 - nothing, or a stream cut off: said below
+                received = None
     except BaseException:
         _stop(pid)
         raise
     _, status = os.waitpid(pid, 0)
-    if not payload:
+    if received is None:
         raise RuntimeError(
             "a build worker stopped without finishing (exit status "
             f"{os.waitstatus_to_exitcode(status)})"
         )
-    finished, value = pickle.loads(payload)  # noqa: S301 - from our own forked child
+    finished, value = received
     if not finished:
         raise value
     parts: dict[int, list[Any]] = value
