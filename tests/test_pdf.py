@@ -438,3 +438,26 @@ def test_search_finds_pdfs_no_page_shows_by_the_text_they_were_printed_from(
     assert book.title.endswith("service catalog") and book.search_type == "PDF document"
     assert "Spam filtering" in book.text and "<" not in book.text
     assert "@page" not in book.text  # the stylesheet in <head> is no text
+
+
+@pytest.mark.slow
+def test_a_build_with_nothing_changed_renders_the_pages_once(scratch, tmp_path, monkeypatch):
+    """The download links' page counts and sizes come from the PDF cache when it has
+    them, so a warm build does not render every page a second time after printing."""
+    import catalogpress.app.build as pipeline
+
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    build(scratch.root, out, MINIMAL_AS_OF, cache=cache)
+    first = (out / "services/email/index.html").read_text()
+    calls = []
+    real = pipeline._render_pages
+    monkeypatch.setattr(pipeline, "_render_pages", lambda *a: calls.append(1) or real(*a))
+    report = build(scratch.root, out, MINIMAL_AS_OF, cache=cache)
+    assert report.pdfs_printed == 0 and len(calls) == 1
+    assert (out / "services/email/index.html").read_text() == first  # sizes and all
+    assert re.search(r"\(PDF, \d+ pages?, \d+ KB\)", first)
+    # One edited service: printed again, and its page tells the new size.
+    scratch.replace("content/services/email.md", "\n---\n", "\n---\nA new sentence here.\n\n", 1)
+    calls.clear()
+    report = build(scratch.root, out, MINIMAL_AS_OF, cache=cache)
+    assert report.pdfs_printed >= 1 and len(calls) == 2

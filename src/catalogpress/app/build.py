@@ -36,7 +36,7 @@ from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
 from catalogpress.pdf.documents import document_specs, links_by_page, render_documents
-from catalogpress.pdf.printer import print_all
+from catalogpress.pdf.printer import cached_sizes, print_all
 from catalogpress.pdf.resources import pdf_resources
 from catalogpress.render.outputs import Output
 from catalogpress.render.pages import PageJobs
@@ -169,20 +169,23 @@ def build(
         inputs = _inputs(sources, as_of, theme.dirs)
         specs = document_specs(site) if pdf else []
         documents = render_documents(site, theme.env, specs)
+        copies = {**theme.static, **sources.images}
+        resources = pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
+        pdf_cache = PdfCache(cache)
         # Every template runs before any printing, so a mistake stops the build at once.
-        offers = links_by_page(specs) if pdf else None
+        # Download links tell each PDF's pages and size where the cache already knows them.
+        known = cached_sizes(documents, resources, pdf_cache) if pdf else {}
+        offers = links_by_page(specs, known) if pdf else None
         outputs = _render_pages(site, theme.env, offers, inputs, session)
     report = Report(warnings=problems.warnings)
-    copies = {**theme.static, **sources.images}
     pdfs: list[Output] = []
     if pdf:
-        resources = pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
-        printed = print_all(documents, resources, PdfCache(cache))
+        printed = print_all(documents, resources, pdf_cache)
         _stop_on_warnings(Problems(printed.warnings), strict)
-        # Again, now that each download link can tell its number of pages and size.
-        with _collector_paused():
-            offers = links_by_page(specs, printed.sizes)
-            outputs = _render_pages(site, theme.env, offers, inputs, session)
+        if printed.sizes != known:  # again, now that every link can tell them
+            with _collector_paused():
+                offers = links_by_page(specs, printed.sizes)
+                outputs = _render_pages(site, theme.env, offers, inputs, session)
         pdfs = printed.outputs
         report.warnings = report.warnings + printed.warnings
         report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered

@@ -56,8 +56,14 @@ class PdfCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder / "pdf"
         self.hashes = FileHashes()
+        self._read: dict[str, Entry | None] = {}  # each entry read once per build
 
     def get(self, key: str) -> Entry | None:
+        if key not in self._read:
+            self._read[key] = self._get(key)
+        return self._read[key]
+
+    def _get(self, key: str) -> Entry | None:
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text())
             pdf = (self.folder / f"{key}.pdf").read_bytes()

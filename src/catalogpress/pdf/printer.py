@@ -162,17 +162,34 @@ def _salt() -> str:
     return f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, {options}"
 
 
+def cached_sizes(
+    pages: dict[str, str], resources: Resources, cache: PdfCache
+) -> dict[str, tuple[int, int]]:
+    """(pages, bytes) of each document the cache already holds, unchanged: what the web
+    pages' download links will say, known before anything is printed."""
+    found = {}
+    for job in _jobs(pages, resources):
+        entry = cache.get(job.key)
+        if entry is not None:
+            found[job.path] = (entry.pages, len(entry.pdf))
+    return found
+
+
+def _jobs(pages: dict[str, str], resources: Resources) -> list[Job]:
+    renderer = _salt()
+    served = renderer + _served_files_digest(resources)
+    return [
+        Job(path, html, cache_key(html, served), cache_key(html, renderer))
+        for path, html in pages.items()
+    ]
+
+
 def print_all(
     pages: dict[str, str], resources: Resources, cache: PdfCache | None, workers: int = WORKERS
 ) -> PdfReport:
     """Every document as PDF bytes, from the cache where nothing changed, else printed."""
     started = time.perf_counter()
-    renderer = _salt()
-    served = renderer + _served_files_digest(resources)
-    jobs = [
-        Job(path, html, cache_key(html, served), cache_key(html, renderer))
-        for path, html in pages.items()
-    ]
+    jobs = _jobs(pages, resources)
     done: dict[str, Printed] = {}
     for job in jobs:
         entry = cache.get(job.key) if cache else None
