@@ -23,8 +23,9 @@ TYPICAL = [
 ]
 FEWEST_LINES = 8  # on any page but the book's cover and section dividers: not "a few lines"
 # The last page of a longer agreement, budget impact or rate notice: they ended on 4 to 10
-# lines, often only the signatures.
-FEWEST_LAST_LINES = 12
+# lines, often only the signatures. Now the fewest is 11 (an agency's duties, reports
+# and the signatures, a quarter of the page).
+FEWEST_LAST_LINES = 10
 
 
 def pages(pdf: Path) -> list[str]:
