@@ -22,6 +22,10 @@ TYPICAL = [
     "service-desk",
 ]
 FEWEST_LINES = 8  # on any page but the book's cover and section dividers: not "a few lines"
+# The last page of a longer agreement, budget impact or rate notice: they ended on 4 to 10
+# lines, often only the signatures. Now the fewest is 11 (an agency's duties, reports
+# and the signatures, a quarter of the page).
+FEWEST_LAST_LINES = 10
 
 
 def pages(pdf: Path) -> list[str]:
@@ -102,3 +106,61 @@ def test_a_brochure_prints_the_prices_of_the_web_page(sample_site: Path, service
     for item, rate in rows:
         start = words(item)[:14]
         assert any(start in line and f" {rate}" in line for line in lines), (item, rate)
+
+
+def agreements_and_notices(pdf: Path) -> list[Path]:
+    return [
+        *sorted((pdf / "slas").glob("*.pdf")),
+        *sorted((pdf / "slas" / "agencies").glob("*.pdf")),
+        *sorted((pdf / "agencies").glob("*-budget-*.pdf")),
+        *sorted((pdf / "rates" / "changes").glob("*.pdf")),
+    ]
+
+
+@pytest.mark.slow
+def test_agreements_budgets_and_notices_end_on_a_fair_page(sample_site: Path):
+    pdf = sample_site / "pdf"
+    documents = agreements_and_notices(pdf)
+    assert len(documents) >= 3 + 9 + 9 + 2, [d.name for d in documents]
+    short = []
+    for path in documents:
+        printed = pages(path)
+        if len(printed) > 1 and line_count(printed[-1]) < FEWEST_LAST_LINES:
+            short.append((str(path.relative_to(pdf)), len(printed), line_count(printed[-1])))
+    assert not short, short
+
+
+@pytest.mark.slow
+def test_a_generic_sla_is_one_page(sample_site: Path):
+    slas = sorted((sample_site / "pdf" / "slas").glob("sla-*.pdf"))
+    assert slas
+    assert {path.stem: len(pages(path)) for path in slas} == {path.stem: 1 for path in slas}
+
+
+@pytest.mark.slow
+def test_budget_impacts_are_one_page(sample_site: Path):
+    budgets = sorted((sample_site / "pdf" / "agencies").glob("*-budget-*.pdf"))
+    assert budgets
+    assert {p.stem: len(pages(p)) for p in budgets} == {p.stem: 1 for p in budgets}
+
+
+@pytest.mark.slow
+def test_signatures_never_stand_alone_on_a_page(sample_site: Path):
+    agreements = sorted((sample_site / "pdf" / "slas" / "agencies").glob("*.pdf"))
+    assert agreements
+    for path in agreements:
+        printed = pages(path)
+        signed = [
+            n for n, page in enumerate(printed, 1) if re.search(r"^\s*Agreed\s*$", page, re.M)
+        ]
+        assert len(signed) == 1, (path.name, signed)
+        page = printed[signed[0] - 1]
+        # Besides the heading, the two signature lines and "Name, title and date": the
+        # last section's text is on the same page.
+        rest = [
+            line
+            for line in page.splitlines()
+            if not re.match(r"\s*(Agreed|For .*|Name, title and date.*)\s*$", line)
+        ]
+        assert len(rest) >= 3, (path.name, page)
+        assert "Reports and reviews" in page, path.name
