@@ -222,6 +222,8 @@ def print_all(
 
 
 def _print_many(jobs: list[Job], resources: Resources, workers: int) -> Iterator[Printed]:
+    if not jobs:  # everything came from the cache: importing WeasyPrint alone takes 1.5 s
+        return
     workers = max(1, min(workers, os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         from weasyprint.text.fonts import FontConfiguration
