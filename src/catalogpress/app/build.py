@@ -170,16 +170,20 @@ def build(
         specs = document_specs(site) if pdf else []
         documents = render_documents(site, theme.env, specs)
         copies = {**theme.static, **sources.images}
-        resources = pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
+        resources = (
+            pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)
+            if pdf
+            else None
+        )
         pdf_cache = PdfCache(cache)
         # Every template runs before any printing, so a mistake stops the build at once.
         # Download links tell each PDF's pages and size where the cache already knows them.
-        known = cached_sizes(documents, resources, pdf_cache) if pdf else {}
+        known = cached_sizes(documents, resources, pdf_cache) if resources else {}
         offers = links_by_page(specs, known) if pdf else None
         outputs = _render_pages(site, theme.env, offers, inputs, session)
     report = Report(warnings=problems.warnings)
     pdfs: list[Output] = []
-    if pdf:
+    if resources is not None:
         printed = print_all(documents, resources, pdf_cache)
         _stop_on_warnings(Problems(printed.warnings), strict)
         if printed.sizes != known:  # again, now that every link can tell them

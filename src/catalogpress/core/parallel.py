@@ -15,6 +15,7 @@ thread's work can leave a lock held forever in the child.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -175,10 +176,8 @@ def _collect(pid: int, pipe: int) -> dict[int, list[Any]]:
     received: tuple[bool, Any] | None = None
     try:
         with os.fdopen(pipe, "rb") as source:
-            try:
+            with contextlib.suppress(Exception):  # nothing, or a stream cut off: said below
                 received = pickle.load(source)  # noqa: S301 - from our own forked child
-            except Exception:  # noqa: BLE001 - nothing, or a stream cut off: said below
-                received = None
     except BaseException:
         _stop(pid)
         raise
