@@ -28,8 +28,23 @@ class _ReferenceComposer(yamlfile._FastComposer):  # type: ignore[misc,name-defi
     resolve = yaml.resolver.BaseResolver.resolve
 
 
+class _ReferenceDoc(Doc):
+    """A document with its lines as the old loader kept them: a dict by path."""
+
+    def __init__(self, file: str, data: Any) -> None:
+        super().__init__(file=file, data=data)
+        self.lines: dict[tuple, int] = {}
+
+    def line(self, path: tuple) -> int:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
 class _ReferenceBuilder:
-    def __init__(self, doc: Doc, offset: int, problems: Problems) -> None:
+    def __init__(self, doc: _ReferenceDoc, offset: int, problems: Problems) -> None:
         self.doc, self.offset, self.problems, self.seen = doc, offset, problems, set()
 
     def _line(self, node: Any) -> int:
@@ -100,7 +115,7 @@ def _reference_parse(text: str, problems: Problems, first_line: int) -> Doc | No
     except yaml.reader.ReaderError:
         problems.add("x", 0, "", "control character")
         return None
-    doc = Doc(file="x", data=None)
+    doc = _ReferenceDoc(file="x", data=None)
     if node is None:
         doc.lines[()] = 1 + offset
         return doc
@@ -131,7 +146,9 @@ def _outcome(doc: Doc | None, problems: Problems) -> Any:
         return None, [str(p) for p in problems.items]
     return (
         _typed(doc.data),
-        list(doc.lines.items()),
+        list(doc.lines.items())
+        if isinstance(doc, _ReferenceDoc)
+        else list(doc.positions.items(doc.data)),
         list(doc.raw.items()),
         [str(p) for p in problems.items],
     )

@@ -18,9 +18,8 @@ from typing import Any
 import yaml
 
 from catalogpress.core.errors import Problems
+from catalogpress.sources.positions import Path, Positions
 from catalogpress.sources.yaml_errors import explain_syntax_error
-
-Path = tuple[str | int, ...]
 
 MAX_DEPTH = 40
 
@@ -144,16 +143,12 @@ class Doc:
 
     file: str
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)
     raw: dict[Path, str] = field(default_factory=dict)  # source text of typed scalars
 
     def line(self, path: Path) -> int:
         """Line of `path`, or of its nearest ancestor when the field is missing."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return self.positions.line(self.data, path)
 
     def source_text(self, path: Path) -> str | None:
         return self.raw.get(path)
@@ -214,9 +209,8 @@ def _parse_yaml(text: str, file: str, problems: Problems, first_line: int) -> Do
     except RecursionError:
         problems.add(file, 1, "", f"nested too deeply (more than {MAX_DEPTH} levels)")
         return None
-    doc = Doc(file=file, data=None)
+    doc = Doc(file=file, data=None, positions=Positions(1 + offset))
     if node is None:
-        doc.lines[()] = 1 + offset
         return doc
     builder = _Builder(doc, offset, problems, aliases_possible="&" in text)
     before = len(problems.items)
@@ -246,7 +240,7 @@ class _Builder:
         self, doc: Doc, offset: int, problems: Problems, aliases_possible: bool = True
     ) -> None:
         self.doc = doc
-        self.lines = doc.lines
+        self.positions = doc.positions
         self.offset = offset
         self.base = 1 + offset  # marks count lines from 0
         self.problems = problems
@@ -254,13 +248,22 @@ class _Builder:
         # twice is an alias. Without an '&' in the text there is no anchor to name,
         # so the bookkeeping is skipped.
         self.seen: set[int] | None = set() if aliases_possible else None
+        # The data is not the document's yet while it is built, so the line an alias
+        # message names is looked up here (kept only where an alias could be).
+        self.alias_lines: dict[Path, int] | None = {} if aliases_possible else None
 
     def _line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + self.base
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        self.lines.setdefault(path, self._line(node))
+        self.positions.root = self._line(node)
         return self._value(node, path, depth)
+
+    def _alias_line(self, path: Path) -> int:
+        lines = self.alias_lines or {}
+        while path and path not in lines:
+            path = path[:-1]
+        return lines.get(path, self.positions.root)
 
     def _value(self, node: Any, path: Path, depth: int) -> Any:
         """Like `build` for a node whose line is already recorded under `path`.
@@ -271,7 +274,7 @@ class _Builder:
         if self.seen is not None:
             if id(node) in self.seen:  # an alias: the same node reached twice
                 raise _AliasUsed(
-                    yaml.Mark("", 0, self.doc.line(path[:-1]) - 1 - self.offset, 0, None, 0)
+                    yaml.Mark("", 0, self._alias_line(path[:-1]) - 1 - self.offset, 0, None, 0)
                 )
             self.seen.add(id(node))
         kind = node.__class__
@@ -317,13 +320,16 @@ class _Builder:
         return self._scalar(node, path)
 
     def _sequence(self, node: yaml.SequenceNode, path: Path, depth: int) -> list[Any]:
-        lines, base, value = self.lines, self.base, self._value
+        base, value, alias_lines = self.base, self._value, self.alias_lines
+        lines, start = self.positions.lines, self.positions.reserve(path, len(node.value))
         direct = self.seen is None and depth < MAX_DEPTH  # see _mapping
         result: list[Any] = []
         append = result.append
         for i, item in enumerate(node.value):
             child = (*path, i)
-            lines[child] = item.start_mark.line + base
+            lines[start + i] = item.start_mark.line + base
+            if alias_lines is not None:
+                alias_lines[child] = lines[start + i]
             if direct and item.__class__ is _ScalarNode and item.tag == _STR:
                 append(item.value)
             else:
@@ -331,7 +337,8 @@ class _Builder:
         return result
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
-        lines, base, value = self.lines, self.base, self._value
+        base, value, alias_lines = self.base, self._value, self.alias_lines
+        lines, start = self.positions.lines, self.positions.reserve(path, len(node.value))
         # A plain text value is stored directly, skipping `_value`, when no alias
         # check is needed and it is not nested too deeply.
         direct = self.seen is None and depth < MAX_DEPTH
@@ -350,10 +357,13 @@ class _Builder:
                     self._line(key_node),
                     dotted(child),
                     f"duplicate key '{key}' (first given on line "
-                    f"{lines[child]}); remove one of them",
+                    f"{lines[start + list(result).index(key)]}); remove one of them",
                 )
                 continue
-            lines[child] = key_node.start_mark.line + base
+            slot = start + len(result)
+            lines[slot] = key_node.start_mark.line + base
+            if alias_lines is not None:
+                alias_lines[child] = lines[slot]
             if direct and value_node.__class__ is _ScalarNode and value_node.tag == _STR:
                 result[key] = value_node.value
             else:
