@@ -17,7 +17,8 @@ from catalogpress.model.rate_changes import LineChange
 from catalogpress.render.numbers import format_money
 from catalogpress.schema.checker import Checker, Invalid
 from catalogpress.schema.fields import Money, Slug, Text
-from catalogpress.sources.yamlfile import Doc, load_yaml
+from catalogpress.sources.yamldoc import Doc
+from catalogpress.sources.yamlfile import load_yaml
 
 FAST = settings(max_examples=200, deadline=None)
 

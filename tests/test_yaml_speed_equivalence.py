@@ -19,7 +19,8 @@ import yaml
 from catalogpress.core.errors import Problems
 from catalogpress.sources import yamlfile
 from catalogpress.sources.yaml_errors import explain_syntax_error
-from catalogpress.sources.yamlfile import MAX_DEPTH, Doc, dotted, load_yaml
+from catalogpress.sources.yamldoc import Doc, dotted
+from catalogpress.sources.yamlfile import MAX_DEPTH, load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 

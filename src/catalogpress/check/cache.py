@@ -12,7 +12,7 @@ from typing import Any
 
 from catalogpress.core.errors import Problem
 from catalogpress.schema.checker import Reference
-from catalogpress.sources.yamlfile import Doc
+from catalogpress.sources.yamldoc import Doc
 
 
 class CheckedDocuments:

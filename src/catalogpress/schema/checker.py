@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogpress.core.errors import Problems
-from catalogpress.sources.yamlfile import Doc, Path, dotted
+from catalogpress.sources.yamldoc import Doc, Path, dotted
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from catalogpress.core.characters import deceptive_message, first_deceptive
 from catalogpress.core.ids import is_id
 from catalogpress.core.suggest import suggest
 from catalogpress.schema.checker import Checker, Invalid, Reference, Source
-from catalogpress.sources.yamlfile import Path, dotted
+from catalogpress.sources.yamldoc import Path, dotted
 
 # Every date lies in these years and every amount below MAX_AMOUNT: wide enough for any
 # real catalog, and narrow enough that no date arithmetic or rounding can overflow.

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from catalogpress.schema.checker import NO_SOURCE, Checker, Source
 from catalogpress.schema.fields import Boolean, Date, ListOf, Money, Record, Ref, Text, fld
-from catalogpress.sources.yamlfile import Path as YamlPath
+from catalogpress.sources.yamldoc import Path as YamlPath
 
 TEXTS = ListOf(Text())
 

@@ -29,7 +29,7 @@ from catalogpress.schema.fields import (
     Url,
     fld,
 )
-from catalogpress.sources.yamlfile import Path as YamlPath
+from catalogpress.sources.yamldoc import Path as YamlPath
 
 UNIT_PERIODS = ("month", "year", "once", "hour", "use")
 CHARGE_TYPES = ("recurring", "one-time", "hourly", "per-use", "pass-through")

@@ -30,7 +30,7 @@ from catalogpress.schema.fields import (
     Url,
     fld,
 )
-from catalogpress.sources.yamlfile import Path as YamlPath
+from catalogpress.sources.yamldoc import Path as YamlPath
 
 STATUSES = ("proposed", "active", "retiring", "retired")
 CHANNELS = ("portal", "email", "phone", "form")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from catalogpress.sources.yamlfile import Doc
+from catalogpress.sources.yamldoc import Doc
 
 
 class ParsedSources:

@@ -20,7 +20,8 @@ from catalogpress.sources.images import FOLDER as IMAGES
 from catalogpress.sources.images import UNEXPECTED_FILE, is_inside, refused_link, scan_images
 from catalogpress.sources.markdown_limits import cost_problem
 from catalogpress.sources.text import decode_source
-from catalogpress.sources.yamlfile import Doc, load_yaml
+from catalogpress.sources.yamldoc import Doc
+from catalogpress.sources.yamlfile import load_yaml
 
 CONTENT_KINDS = ("services", "slas", "pages")
 PERFORMANCE = "performance.csv"  # optional: monthly measurements (schema/performance.py)

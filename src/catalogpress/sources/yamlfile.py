@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from catalogpress.core.errors import Problems
-from catalogpress.sources.positions import Path, Positions
 from catalogpress.sources.yaml_errors import explain_syntax_error
+from catalogpress.sources.yamldoc import Doc, Path, Positions, dotted
 
 MAX_DEPTH = 40
 
@@ -135,23 +134,6 @@ def _composer(text: str) -> Any:
 class _AliasUsed(Exception):
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
-
-
-@dataclass
-class Doc:
-    """A loaded YAML document: plain Python data plus the line of every value."""
-
-    file: str
-    data: Any
-    positions: Positions = field(default_factory=Positions)
-    raw: dict[Path, str] = field(default_factory=dict)  # source text of typed scalars
-
-    def line(self, path: Path) -> int:
-        """Line of `path`, or of its nearest ancestor when the field is missing."""
-        return self.positions.line(self.data, path)
-
-    def source_text(self, path: Path) -> str | None:
-        return self.raw.get(path)
 
 
 def load_yaml(text: str, file: str, problems: Problems, first_line: int = 1) -> Doc | None:
@@ -382,11 +364,3 @@ class _Builder:
         if node.tag.endswith(":int"):
             return int(text)
         return float(text)
-
-
-def dotted(path: Path) -> str:
-    """A field path as people read it: services[2].versions[0].status."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out

@@ -1,4 +1,4 @@
-"""Where each value of a YAML document was written: its line, kept compactly.
+"""A loaded YAML document: its data, and where each value was written, kept compactly.
 
 Messages name the line of any field, so the loader keeps the line of every value.
 A 10,000-service catalog has 1.4 million of them. Kept as a dict from each
@@ -12,8 +12,10 @@ by walking the data to its container, which only messages and references do.
 
 from __future__ import annotations
 
+import marshal
 from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -86,3 +88,45 @@ def _index(container: Any, key: str | int) -> int | None:
             if name == key:
                 return index
     return None
+
+
+@dataclass
+class Doc:
+    """A loaded YAML document: plain Python data plus the line of every value."""
+
+    file: str
+    data: Any
+    positions: Positions = field(default_factory=Positions)
+    raw: dict[Path, str] = field(default_factory=dict)  # source text of typed scalars
+
+    def line(self, path: Path) -> int:
+        """Line of `path`, or of its nearest ancestor when the field is missing."""
+        return self.positions.line(self.data, path)
+
+    def source_text(self, path: Path) -> str | None:
+        return self.raw.get(path)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (the stored session, a worker's parse) as one marshal string: the data
+        # is only dicts, lists and plain values, which marshal writes several times
+        # faster than pickle, without pickle's memo of every object (360 MB while a
+        # 10,000-service session was saved).
+        lines = self.positions.lines.tobytes()
+        state = marshal.dumps((self.data, self.positions.root, self.positions.starts, self.raw))
+        return (_unpickled_doc, (self.file, state, lines))
+
+
+def _unpickled_doc(file: str, state: bytes, lines: bytes) -> Doc:
+    data, root, starts, raw = marshal.loads(state)  # noqa: S302 - written by __reduce__
+    positions = Positions(root)
+    positions.starts = starts
+    positions.lines.frombytes(lines)
+    return Doc(file, data, positions, raw)
+
+
+def dotted(path: Path) -> str:
+    """A field path as people read it: services[2].versions[0].status."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
