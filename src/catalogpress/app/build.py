@@ -52,10 +52,11 @@ from catalogpress.render.theme import (
 from catalogpress.schema.dates import EARLIEST, LATEST, in_calendar
 from catalogpress.sources.files import (
     Sources,
-    load_all_but_catalog,
-    parse_catalog,
-    read_catalog,
-    with_catalog,
+    load_all_but_big,
+    parse_big_sources,
+    read_big_sources,
+    with_big_sources,
+    worth_a_worker,
 )
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
 
@@ -243,14 +244,14 @@ def _load_site(
 
 
 def _load_sources(root: Path, problems: Problems, session: BuildSession) -> Sources:
-    """The sources; a big catalog.yaml new to the session parses in a worker process
-    while the rest loads here."""
-    catalog = read_catalog(root, problems, session.sources)
-    fork_from = 1 if catalog.worth_a_worker else 2  # jobs (there is one) worth a worker
-    with start_map(lambda _: parse_catalog(catalog), 1, min_items=fork_from) as parsing:
-        rest, later = load_all_but_catalog(root, session.sources)
+    """The sources; a big catalog.yaml and rates.yaml new to the session parse in a
+    worker process (one job: both) while the rest loads here."""
+    big = read_big_sources(root, problems, session.sources)
+    fork_from = 1 if worth_a_worker(big) else 2  # jobs (there is one) worth a worker
+    with start_map(lambda _: parse_big_sources(big), 1, min_items=fork_from) as parsing:
+        rest, later = load_all_but_big(root, session.sources)
         [parsed] = parsing.results()
-    return with_catalog(rest, later, catalog, parsed, problems, session.sources)
+    return with_big_sources(rest, later, big, parsed, problems, session.sources)
 
 
 def _render_pages(

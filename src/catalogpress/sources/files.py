@@ -25,7 +25,7 @@ from catalogpress.sources.yamlfile import load_yaml
 
 CONTENT_KINDS = ("services", "slas", "pages")
 PERFORMANCE = "performance.csv"  # optional: monthly measurements (schema/performance.py)
-BIG_FILE = 500_000  # characters: a catalog.yaml this big is worth parsing in a worker process
+BIG_FILE = 500_000  # characters of YAML worth parsing in a worker process
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
@@ -52,58 +52,73 @@ class Sources:
 
 
 @dataclass(frozen=True)
-class CatalogText:
-    """catalog.yaml, read but not parsed: the one source big enough to parse apart."""
+class YamlText:
+    """catalog.yaml or rates.yaml, read but not parsed: the sources big enough to
+    parse apart, in a worker process, while the rest loads."""
 
+    name: str
     text: str | None  # None: missing or unreadable (a problem says why)
     parsed_before: Doc | None  # parsed from this very text in an earlier build
 
-    @property
-    def worth_a_worker(self) -> bool:
-        """Whether parsing it takes long enough to pay for a worker process."""
-        return self.parsed_before is None and self.text is not None and len(self.text) >= BIG_FILE
+
+BIG_SOURCES = ("catalog.yaml", "rates.yaml")
 
 
-def read_catalog(root: Path, problems: Problems, cache: ParsedSources) -> CatalogText:
-    text = _read_yaml_text(root.resolve(), "catalog.yaml", problems)
-    return CatalogText(text, cache.get("catalog.yaml", text) if text is not None else None)
+def read_big_sources(root: Path, problems: Problems, cache: ParsedSources) -> list[YamlText]:
+    """catalog.yaml and rates.yaml, read, with what an earlier build parsed from them."""
+    texts = [(name, _read_yaml_text(root.resolve(), name, problems)) for name in BIG_SOURCES]
+    return [
+        YamlText(name, text, cache.get(name, text) if text is not None else None)
+        for name, text in texts
+    ]
 
 
-def parse_catalog(catalog: CatalogText) -> tuple[Doc | None, Problems]:
-    """The catalog document and the problems found in it; may run in a worker process,
-    so it keeps nothing (`with_catalog` does)."""
-    found = Problems()
-    if catalog.parsed_before is not None or catalog.text is None:
-        return catalog.parsed_before, found
-    return _parse_yaml_file(catalog.text, "catalog.yaml", found, None), found
+def worth_a_worker(sources: list[YamlText]) -> bool:
+    """Whether parsing them takes long enough to pay for a worker process. Parsing
+    apart also keeps the parse's passing peak (libyaml's node tree, four times the
+    document it makes) out of the process that goes on to build the site."""
+    new = sum(len(s.text) for s in sources if s.text is not None and s.parsed_before is None)
+    return new >= BIG_FILE
 
 
-def load_all_but_catalog(root: Path, cache: ParsedSources) -> tuple[Sources, Problems]:
-    """rates.yaml, performance.csv and content/, and the problems found in them."""
+def parse_big_sources(sources: list[YamlText]) -> list[tuple[Doc | None, Problems]]:
+    """Each document and the problems found in it; may run in a worker process, so
+    it keeps nothing (`with_big_sources` does)."""
+    parsed = []
+    for source in sources:
+        found = Problems()
+        if source.parsed_before is not None or source.text is None:
+            parsed.append((source.parsed_before, found))
+        else:
+            parsed.append((_parse_yaml_file(source.text, source.name, found, None), found))
+    return parsed
+
+
+def load_all_but_big(root: Path, cache: ParsedSources) -> tuple[Sources, Problems]:
+    """performance.csv and content/, and the problems found in them."""
     root = root.resolve()
     sources, problems = Sources(root, None, None), Problems()
-    sources.rates = _load_yaml_file(root, "rates.yaml", problems, cache)
     sources.performance = load_csv(root, PERFORMANCE, problems)
     _load_content(root, sources, problems, cache)
     return sources, problems
 
 
-def with_catalog(
+def with_big_sources(
     sources: Sources,
     later: Problems,
-    catalog: CatalogText,
-    parsed: tuple[Doc | None, Problems],
+    big: list[YamlText],
+    parsed: list[tuple[Doc | None, Problems]],
     problems: Problems,
     cache: ParsedSources,
 ) -> Sources:
-    """`sources` completed with the parsed catalog; the problems of catalog.yaml come first."""
-    doc, found = parsed
-    sources.catalog = doc
-    problems.extend(found)
-    problems.extend(later)  # as if loaded after catalog.yaml
-    if doc is not None and catalog.text is not None and not found.items:
-        cache.keep(doc, catalog.text)  # parsed in a worker: as if parsed here
-    cache.keep_only(["catalog.yaml", "rates.yaml", *(md.path for md in sources.markdown)])
+    """`sources` completed with catalog.yaml and rates.yaml, whose problems come first."""
+    (sources.catalog, _), (sources.rates, _) = parsed
+    for source, (doc, found) in zip(big, parsed, strict=True):
+        problems.extend(found)
+        if doc is not None and source.text is not None and not found.items:
+            cache.keep(doc, source.text)  # parsed in a worker: as if parsed here
+    problems.extend(later)  # as if loaded after them
+    cache.keep_only([*BIG_SOURCES, *(md.path for md in sources.markdown)])
     return sources
 
 
@@ -127,11 +142,6 @@ def _load_content(root: Path, sources: Sources, problems: Problems, cache: Parse
         if path.is_dir():
             continue
         _load_content_file(root, path, rel, sources, problems, cache)
-
-
-def _load_yaml_file(root: Path, name: str, problems: Problems, cache: ParsedSources) -> Doc | None:
-    text = _read_yaml_text(root, name, problems)
-    return _parse_yaml_file(text, name, problems, cache) if text is not None else None
 
 
 def _read_yaml_text(root: Path, name: str, problems: Problems) -> str | None:
