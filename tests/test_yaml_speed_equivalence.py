@@ -9,6 +9,7 @@ text of typed values, and problems.
 from __future__ import annotations
 
 import gc
+import pickle
 import random
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,18 @@ def _check(text: str) -> None:
         new = yamlfile._parse_yaml(text, "x", new_problems, first_line)
         old = _reference_parse(text, old_problems, first_line)
         assert _outcome(new, new_problems) == _outcome(old, old_problems), text
+        if new is not None and isinstance(old, _ReferenceDoc):
+            _same_lines(new, old)
+            again = pickle.loads(pickle.dumps(new))  # as the stored session and workers do
+            assert _outcome(again, new_problems) == _outcome(new, new_problems)
+            _same_lines(again, old)
+
+
+def _same_lines(new: Doc, old: _ReferenceDoc) -> None:
+    """Every field's line, and a missing field's (its nearest ancestor's), as before."""
+    for path in old.lines:
+        for asked in (path, (*path, "missing"), (*path, 99), (*path, 0, "x")):
+            assert new.line(asked) == old.line(asked), asked
 
 
 SCALARS = [

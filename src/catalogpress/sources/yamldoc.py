@@ -49,17 +49,23 @@ class Positions:
         return self.root
 
     def _exact(self, data: Any, path: Path) -> int:
-        start = self.starts.get(path[:-1])
+        *parents, key = path
+        start = self.starts.get(tuple(parents))
         if start is None:
             return 0
         container = data
         try:
-            for key in path[:-1]:
-                container = container[key]
+            for parent in parents:
+                container = container[parent]
         except (KeyError, IndexError, TypeError):
             return 0
-        index = _index(container, path[-1])
-        return self.lines[start + index] if index is not None else 0
+        if container.__class__ is list:
+            index = key if key.__class__ is int and 0 <= key < len(container) else -1
+        elif container.__class__ is dict and key in container:
+            index = list(container).index(key)
+        else:
+            index = -1
+        return self.lines[start + index] if index >= 0 else 0
 
     def items(self, data: Any) -> Iterator[tuple[Path, int]]:
         """Every value's path and line, parents before children (for tests)."""
@@ -77,17 +83,6 @@ class Positions:
             value = container[key]
             if isinstance(value, dict | list):
                 yield from self._below(value, child)
-
-
-def _index(container: Any, key: str | int) -> int | None:
-    """Where `key` is among `container`'s children, if it is one."""
-    if isinstance(container, list):
-        return key if isinstance(key, int) and 0 <= key < len(container) else None
-    if isinstance(container, dict) and key in container:
-        for index, name in enumerate(container):
-            if name == key:
-                return index
-    return None
 
 
 @dataclass
