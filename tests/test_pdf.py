@@ -420,11 +420,11 @@ def test_search_finds_pdfs_no_page_shows_by_the_text_they_were_printed_from(
     seen = {}
     real = pipeline.index_folder
 
-    def spy(folder, language, records=()):
+    def spy(folder, language, records=(), **options):
         records = list(records)
         seen["read back"] = []  # the PDFs are records: Pagefind reads only the HTML pages
         seen["records"] = {r.path: r for r in records}
-        return real(folder, language, records)
+        return real(folder, language, records, **options)
 
     monkeypatch.setattr(pipeline, "index_folder", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")

@@ -81,3 +81,56 @@ def test_one_file_per_cache_folder_and_deleting_it_is_safe(
         path.unlink()
     build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
     assert load_session(cache).sizes()["sources"] > 0
+
+
+def test_a_warm_build_with_the_search_index_in_cached_parts_makes_the_cold_site(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Build, edit, build again from the stored session and the cached search parts:
+    every file has the bytes of a build of the edited catalog from nothing. The
+    session is stored by a forked process meanwhile, and the next build reads it."""
+    import catalogpress.index.search as search
+
+    monkeypatch.setattr(search, "PART_PAGES", 6)  # the sample in parts, as a big site is
+    made: list[int] = []
+    real = search._index_part
+    monkeypatch.setattr(
+        search,
+        "_index_part",
+        lambda *a: made.append(a[2]) or real(*a),  # type: ignore[func-returns-value]
+    )
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
+    parts = len(made)
+    assert parts >= 3 and len(list((cache / "search").iterdir())) == parts
+    assert load_session(cache).sizes()["pages"]  # stored by the forked process
+    scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
+    made.clear()
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
+    assert 0 < len(made) < parts  # the parts that hold the pages the edit changed
+    assert len(list((cache / "search").iterdir())) == parts  # the replaced entries are gone
+    fresh = tmp_path / "fresh"
+    build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", pdf=False)
+    assert files(site) == files(fresh)
+    assert b"zanzibarite" in files(site)["services/email/index.html"]
+
+
+def test_with_other_threads_running_the_session_is_stored_in_process(
+    scratch: Scratch, tmp_path: Path
+) -> None:
+    """Forking beside another thread could leave a lock held in the child: then the
+    build stores its session itself, as before."""
+    import threading
+
+    cache = tmp_path / "cache"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        saving = stored_session.Saving(BuildSession(), cache)
+        assert saving.pid is None
+        saving.wait()
+    finally:
+        stop.set()
+        other.join()
+    assert list((cache / "session").glob("session-*.pickle"))

@@ -25,13 +25,14 @@ from typing import Any
 import jinja2
 
 from catalogpress.app.session import BuildSession
-from catalogpress.app.stored_session import load_session, save_session
+from catalogpress.app.stored_session import Saving, load_session, save_session
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
-from catalogpress.index.search import index_folder, start_index
+from catalogpress.index.search import Record, index_folder, start_index
+from catalogpress.index.search_parts import FOLDER as SEARCH_CACHE
 from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
@@ -208,12 +209,29 @@ def build(
     else:
         # Pagefind reads the new site's folder once it is written (on every core),
         # before the folder replaces the old site.
-        last = (lambda folder: index_folder(folder, language, records)) if search else None
-        report.files = write_site(chain(outputs, pdfs), copies, output, last)
-    if stored:
+        last = _search_last(outputs, language, records, cache) if search else None
+        # The session is final: it is stored by a process of its own while this one
+        # writes the site and waits for Pagefind.
+        saving = Saving(session, cache) if stored else None
+        try:
+            report.files = write_site(chain(outputs, pdfs), copies, output, last)
+        finally:
+            if saving:
+                saving.wait()
+    if stored and incremental:
         save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _search_last(
+    outputs: list[Output], language: str, records: list[Record], cache: Path
+) -> Callable[[Path], list[Output]]:
+    """What write_site runs last, over the written site: Pagefind, in stable parts kept
+    in `cache`, given the pages' bytes so that their parts' keys need no reading back."""
+    pages = {o.path: o.data for o in outputs if o.path.endswith(".html")}
+    parts = cache / SEARCH_CACHE
+    return lambda folder: index_folder(folder, language, records, cache=parts, written=pages)
 
 
 def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:

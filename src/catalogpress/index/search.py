@@ -8,11 +8,13 @@ the boxes that repeat what another page says (data-pagefind-ignore). Extra
 records (the catalog book, for example) are added with their text, so search
 finds them too.
 
-Pagefind holds about 0.2 MB per page while it indexes (measured: 55 MB for 100
-pages, 165 MB for 600, 1.9 GB for 10,000), so a big site is indexed in parts of
-at most PAGES_PER_INDEX pages, one Pagefind process after another, and the
-search page merges them in the browser (Pagefind's mergeIndex): pagefind/ holds
-the first part, pagefind/part-2/ and on the others, and PARTS lists them.
+A site of more than a few hundred pages is indexed in stable parts, each kept
+in the cache, so that a build after an edit runs Pagefind again only for the
+parts whose pages changed (index/search_parts.py); Pagefind also holds about
+0.2 MB per page while it indexes (55 MB for 100 pages, 1.9 GB for 10,000), so
+no part holds many more than PAGES_PER_INDEX. The search page merges the parts
+in the browser (Pagefind's mergeIndex): pagefind/ holds the first part,
+pagefind/part-2/ and on the others, and PARTS lists them.
 """
 
 from __future__ import annotations
@@ -26,13 +28,23 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.index.pagefind_service import Message, ServiceError, run
+from catalogpress.index.search_parts import (
+    PART_PAGES,
+    PartCache,
+    cached_parts,
+    pagefind_identity,
+    part_count,
+    part_key,
+    split,
+)
 from catalogpress.render.outputs import Output
 
 FOLDER = "pagefind/"
@@ -66,41 +78,72 @@ def search_index(
 
 
 def index_folder(
-    folder: Path, language: str, records: Iterable[Record] = (), per_index: int = 0
+    folder: Path,
+    language: str,
+    records: Iterable[Record] = (),
+    per_part: int = 0,
+    cache: Path | None = None,
+    written: Mapping[str, bytes] | None = None,
 ) -> list[Output]:
     """Index the HTML pages written in `folder` (a new site, before it is swapped in)
-    and `records`, in parts of at most `per_index` pages (default PAGES_PER_INDEX).
-    Pagefind reads a folder on all cores, where pages sent one by one are indexed on
-    one: for a full build, which writes the pages anyway, this is quicker than
-    `start_index`."""
+    and `records`, in stable parts of about `per_part` pages (default PART_PAGES; see
+    index/search_parts.py), reusing the parts kept in `cache` whose pages did not
+    change; `written` holds pages' bytes by site path, as written there, so that
+    they need not be read back. Pagefind reads a folder on all cores, where pages
+    sent one by one are indexed on one: for a full build, which writes the pages
+    anyway, this is quicker than `start_index`."""
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-    groups = _parts(pages, per_index or PAGES_PER_INDEX)
+    count = part_count(len(pages), per_part or PART_PAGES, PAGES_PER_INDEX)
+    # Part 1 is the index the search page opens (it carries the search program and
+    # the records); the others are merged into it, and an empty one is left out.
+    groups = [g for n, g in enumerate(split(pages, count)) if g or n == 0]
+    records = list(records)
+    known = written or {}
+
+    def read(page: str) -> bytes:
+        data = known.get(page)
+        return data if data is not None else (folder / page).read_bytes()
+
     try:
-        if len(groups) == 1:
-            found = _index_files(run(_requests([], language, list(records), folder))[-1])
-            return [*found, _parts_list(0)]
-        outputs: list[Output] = []
-        # Each part's pages are linked into a folder of its own inside the new site (one
-        # file system, so links rather than copies), removed before the site is swapped in.
-        with tempfile.TemporaryDirectory(prefix=".search-parts-", dir=folder) as scratch:
-            for number, group in enumerate(groups):
-                part = Path(scratch) / str(number)
-                for page in group:
-                    _link(folder / page, part / page)
-                requests = _requests([], language, list(records) if number == 0 else [], part)
-                prefix = f"part-{number + 1}/" if number else ""
-                outputs += _index_files(run(requests)[-1], prefix)
-                shutil.rmtree(part)
-        return [*outputs, _parts_list(len(groups) - 1)]
+        identity = [language, pagefind_identity()]
+        first = [_record_key(records), True]
+        keys = [
+            part_key(identity, group, read, first if n == 0 else [])
+            for n, group in enumerate(groups)
+        ]
+
+        def make(number: int) -> list[Output]:
+            return _index_part(folder, groups, number, language, records)
+
+        store = PartCache(cache) if cache is not None else None
+        parts = cached_parts(store, keys, make, lambda n: FOLDER + _prefix(n))
     except (ServiceError, OSError, ImportError) as exc:
         raise _failed(exc) from exc
+    return [*chain.from_iterable(parts), _parts_list(len(groups) - 1)]
 
 
-def _parts(pages: list[str], most: int) -> list[list[str]]:
-    """`pages` in parts of at most `most`, as even as can be."""
-    count = max(1, -(-len(pages) // most))
-    size = -(-len(pages) // count) if pages else 0
-    return [pages[i : i + size] for i in range(0, len(pages), size)] if pages else [[]]
+def _prefix(number: int) -> str:
+    return f"part-{number + 1}/" if number else ""
+
+
+def _record_key(records: list[Record]) -> list[object]:
+    return [[r.path, r.title, r.text, r.filters, r.search_type] for r in records]
+
+
+def _index_part(
+    folder: Path, groups: list[list[str]], number: int, language: str, records: list[Record]
+) -> list[Output]:
+    """Pagefind's index of part `number` (with `records` for the first part)."""
+    given = records if number == 0 else []
+    if len(groups) == 1:
+        return _index_files(run(_requests([], language, given, folder))[-1])
+    # The part's pages are linked into a folder of its own inside the new site (one
+    # file system, so links rather than copies), removed before the site is swapped in.
+    with tempfile.TemporaryDirectory(prefix=".search-parts-", dir=folder) as scratch:
+        part = Path(scratch)
+        for page in groups[number]:
+            _link(folder / page, part / page)
+        return _index_files(run(_requests([], language, given, part))[-1], _prefix(number))
 
 
 def _parts_list(extra: int) -> Output:

@@ -80,14 +80,15 @@ def _swap_in(
     try:
         staging.mkdir()
         (staging / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+        write = _Writer(staging)
         for item in outputs:
-            _write(staging, item.path, item.data)
+            write(item.path, item.data)
             count += 1
         for site_path, source in sorted(copies.items()):
-            _write(staging, site_path, source.read_bytes())
+            write(site_path, source.read_bytes())
             count += 1
         for item in last(staging) if last else ():
-            _write(staging, item.path, item.data)
+            write(item.path, item.data)
             count += 1
         if output.exists():
             output.rename(retired)
@@ -244,7 +245,17 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
 
 
-def _write(root: Path, site_path: str, data: bytes) -> None:
-    target = root.joinpath(*safe_relative(site_path).parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+class _Writer:
+    """Writes files into a new folder, making each subfolder once (a site has a folder
+    a page: asking for every file's folder again was a sixth of the writing)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: set[Path] = {root}
+
+    def __call__(self, site_path: str, data: bytes) -> None:
+        target = self.root.joinpath(*safe_relative(site_path).parts)
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.update(target.parents)
+        target.write_bytes(data)
