@@ -31,7 +31,7 @@ from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
-from catalogpress.index.search import Record, index_folder, start_index
+from catalogpress.index.search import start_index
 from catalogpress.index.search_parts import FOLDER as SEARCH_CACHE
 from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
@@ -198,40 +198,29 @@ def build(
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     language = site.settings.language
     records = search_records(specs, documents) if search else []
-    if incremental:
-        # Pagefind indexes the pages from memory, in a process of its own, while this
-        # one compares them with the files written before; its files come last.
-        index = start_index(outputs, language, records) if search else None
+    # The session is final: a process of its own stores it while this one writes the
+    # site (forked first, before the thread that talks to Pagefind starts).
+    saving = Saving(session, cache) if stored and not incremental else None
+    try:
+        # Pagefind indexes the pages from memory, in processes of its own, while this
+        # one writes the site (or compares it with the files written before); its files
+        # come last. The command line's build keeps each part of the index in the cache.
+        parts = None if incremental else cache / SEARCH_CACHE
+        index = start_index(outputs, language, records, cache=parts) if search else None
         files = chain(outputs, pdfs, _later(index.result) if index else ())
-        with guard or nullcontext():
-            synced = sync_site(files, copies, output, session.written)
-        report.files, report.changed = synced.total, synced.written + synced.removed
-    else:
-        # Pagefind reads the new site's folder once it is written (on every core),
-        # before the folder replaces the old site.
-        last = _search_last(outputs, language, records, cache) if search else None
-        # The session is final: it is stored by a process of its own while this one
-        # writes the site and waits for Pagefind.
-        saving = Saving(session, cache) if stored else None
-        try:
-            report.files = write_site(chain(outputs, pdfs), copies, output, last)
-        finally:
-            if saving:
-                saving.wait()
+        if incremental:
+            with guard or nullcontext():
+                synced = sync_site(files, copies, output, session.written)
+            report.files, report.changed = synced.total, synced.written + synced.removed
+        else:
+            report.files = write_site(files, copies, output)
+    finally:
+        if saving:
+            saving.wait()
     if stored and incremental:
         save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _search_last(
-    outputs: list[Output], language: str, records: list[Record], cache: Path
-) -> Callable[[Path], list[Output]]:
-    """What write_site runs last, over the written site: Pagefind, in stable parts kept
-    in `cache`, given the pages' bytes so that their parts' keys need no reading back."""
-    pages = {o.path: o.data for o in outputs if o.path.endswith(".html")}
-    parts = cache / SEARCH_CACHE
-    return lambda folder: index_folder(folder, language, records, cache=parts, written=pages)
 
 
 def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:

@@ -23,12 +23,9 @@ import base64
 import gzip
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -78,47 +75,96 @@ def search_index(
 
 
 def index_folder(
-    folder: Path,
+    folder: Path, language: str, records: Iterable[Record] = (), **options: Any
+) -> list[Output]:
+    """`search_index` of the HTML pages written in `folder`; `options` as for
+    `start_index`."""
+    pages = [
+        Output(p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*.html")
+    ]
+    return start_index(pages, language, records, **options).result()
+
+
+def start_index(
+    outputs: Iterable[Output],
     language: str,
     records: Iterable[Record] = (),
-    per_part: int = 0,
     cache: Path | None = None,
-    written: Mapping[str, bytes] | None = None,
+    per_part: int = 0,
+) -> PendingIndex:
+    """Start indexing in the background (Pagefind is a process of its own, so it
+    works while this one writes the site); `result()` returns the index files.
+
+    The pages are indexed in stable parts of about `per_part` pages (default
+    PART_PAGES; see index/search_parts.py), reusing the parts kept in `cache`
+    whose pages did not change."""
+    pages = sorted((o for o in outputs if o.path.endswith(".html")), key=lambda o: o.path)
+    return PendingIndex(pages, language, list(records), cache, per_part or PART_PAGES)
+
+
+class PendingIndex:
+    """A search index being made: the pages go to Pagefind from memory, as they are,
+    so nothing is written to disk or parsed twice for it."""
+
+    def __init__(
+        self,
+        pages: list[Output],
+        language: str,
+        records: list[Record],
+        cache: Path | None,
+        per_part: int,
+    ) -> None:
+        self._files: list[Output] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(pages, language, records, cache, per_part), daemon=True
+        )
+        self._thread.start()
+
+    def _run(
+        self,
+        pages: list[Output],
+        language: str,
+        records: list[Record],
+        cache: Path | None,
+        per_part: int,
+    ) -> None:
+        try:
+            self._files = _index_in_parts(pages, language, records, cache, per_part)
+        except BaseException as exc:  # noqa: BLE001 - raised again by result()
+            self._failure = exc
+
+    def result(self) -> list[Output]:
+        self._thread.join()
+        if isinstance(self._failure, ServiceError | OSError | ImportError):
+            raise _failed(self._failure) from self._failure
+        if self._failure is not None:
+            raise self._failure
+        return self._files
+
+
+def _index_in_parts(
+    pages: list[Output], language: str, records: list[Record], cache: Path | None, per_part: int
 ) -> list[Output]:
-    """Index the HTML pages written in `folder` (a new site, before it is swapped in)
-    and `records`, in stable parts of about `per_part` pages (default PART_PAGES; see
-    index/search_parts.py), reusing the parts kept in `cache` whose pages did not
-    change; `written` holds pages' bytes by site path, as written there, so that
-    they need not be read back. Pagefind reads a folder on all cores, where pages
-    sent one by one are indexed on one: for a full build, which writes the pages
-    anyway, this is quicker than `start_index`."""
-    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-    count = part_count(len(pages), per_part or PART_PAGES, PAGES_PER_INDEX)
+    count = part_count(len(pages), per_part, PAGES_PER_INDEX)
+    by_path = {o.path: o for o in pages}
     # Part 1 is the index the search page opens (it carries the search program and
     # the records); the others are merged into it, and an empty one is left out.
-    groups = [g for n, g in enumerate(split(pages, count)) if g or n == 0]
-    records = list(records)
-    known = written or {}
+    groups = [g for n, g in enumerate(split(list(by_path), count)) if g or n == 0]
+    identity = [language, pagefind_identity()]
+    first = [_record_key(records), True]
+    keys = [
+        part_key(identity, group, lambda p: by_path[p].data, first if n == 0 else [])
+        for n, group in enumerate(groups)
+    ]
 
-    def read(page: str) -> bytes:
-        data = known.get(page)
-        return data if data is not None else (folder / page).read_bytes()
+    def make(number: int) -> list[Output]:
+        given = records if number == 0 else []
+        part = [by_path[p] for p in groups[number]]
+        return _index_files(run(_requests(part, language, given))[-1], _prefix(number))
 
-    try:
-        identity = [language, pagefind_identity()]
-        first = [_record_key(records), True]
-        keys = [
-            part_key(identity, group, read, first if n == 0 else [])
-            for n, group in enumerate(groups)
-        ]
-
-        def make(number: int) -> list[Output]:
-            return _index_part(folder, groups, number, language, records)
-
-        store = PartCache(cache) if cache is not None else None
-        parts = cached_parts(store, keys, make, lambda n: FOLDER + _prefix(n))
-    except (ServiceError, OSError, ImportError) as exc:
-        raise _failed(exc) from exc
+    store = PartCache(cache) if cache is not None else None
+    parts = cached_parts(store, keys, make, lambda n: FOLDER + _prefix(n))
     return [*chain.from_iterable(parts), _parts_list(len(groups) - 1)]
 
 
@@ -130,69 +176,9 @@ def _record_key(records: list[Record]) -> list[object]:
     return [[r.path, r.title, r.text, r.filters, r.search_type] for r in records]
 
 
-def _index_part(
-    folder: Path, groups: list[list[str]], number: int, language: str, records: list[Record]
-) -> list[Output]:
-    """Pagefind's index of part `number` (with `records` for the first part)."""
-    given = records if number == 0 else []
-    if len(groups) == 1:
-        return _index_files(run(_requests([], language, given, folder))[-1])
-    # The part's pages are linked into a folder of its own inside the new site (one
-    # file system, so links rather than copies), removed before the site is swapped in.
-    with tempfile.TemporaryDirectory(prefix=".search-parts-", dir=folder) as scratch:
-        part = Path(scratch)
-        for page in groups[number]:
-            _link(folder / page, part / page)
-        return _index_files(run(_requests([], language, given, part))[-1], _prefix(number))
-
-
 def _parts_list(extra: int) -> Output:
     parts = [f"part-{n + 2}/" for n in range(extra)]
     return Output(PARTS, json.dumps({"parts": parts}).encode("utf-8"))
-
-
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
-
-
-def start_index(
-    outputs: Iterable[Output], language: str, records: Iterable[Record] = ()
-) -> PendingIndex:
-    """Start indexing in the background (Pagefind is a process of its own, so it
-    works while this one writes the site); `result()` returns the index files."""
-    pages = [o for o in outputs if o.path.endswith(".html")]
-    return PendingIndex(pages, language, list(records))
-
-
-class PendingIndex:
-    """A search index being made: the pages go to Pagefind from memory, as they are,
-    so nothing is written to disk or parsed twice for it."""
-
-    def __init__(self, pages: list[Output], language: str, records: list[Record]) -> None:
-        self._answers: list[Message] = []
-        self._failure: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(pages, language, records), daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, pages: list[Output], language: str, records: list[Record]) -> None:
-        try:
-            self._answers = run(_requests(pages, language, records))
-        except BaseException as exc:  # noqa: BLE001 - raised again by result()
-            self._failure = exc
-
-    def result(self) -> list[Output]:
-        self._thread.join()
-        if isinstance(self._failure, ServiceError | OSError | ImportError):
-            raise _failed(self._failure) from self._failure
-        if self._failure is not None:
-            raise self._failure
-        return [*_index_files(self._answers[-1]), _parts_list(0)]
 
 
 def _failed(exc: BaseException) -> SiteError:
@@ -236,16 +222,12 @@ def _index_files(answer: Message, part: str = "") -> list[Output]:
     )
 
 
-def _requests(
-    pages: list[Output], language: str, records: list[Record], folder: Path | None = None
-) -> Iterator[Message]:
-    """What Pagefind is asked, in order: the pages in `folder`, then those in `pages`,
-    then the records. Each page's address is the one a visitor uses (folder/ for
-    folder/index.html), as Pagefind gives pages it finds on disk. Pages without
-    data-pagefind-body (the 404 page) are left out by Pagefind."""
+def _requests(pages: list[Output], language: str, records: list[Record]) -> Iterator[Message]:
+    """What Pagefind is asked, in order: the pages, then the records. Each page's
+    address is the one a visitor uses (folder/ for folder/index.html), as Pagefind
+    gives pages it finds on disk. Pages without data-pagefind-body (the 404 page)
+    are left out by Pagefind."""
     yield {"type": "NewIndex", "config": {"force_language": language}}
-    if folder is not None:
-        yield {"type": "AddDir", "index_id": None, "path": str(folder), "glob": None}
     for page in pages:
         url = "/" + page.path.removesuffix("index.html")
         yield {
