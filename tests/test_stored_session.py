@@ -130,3 +130,39 @@ def test_with_other_threads_running_the_session_is_stored_in_process(
         stop.set()
         other.join()
     assert list((cache / "session").glob("session-*.pickle"))
+
+
+def test_the_site_a_build_replaced_becomes_the_next_exactly(
+    scratch: Scratch, tmp_path: Path
+) -> None:
+    """The command line keeps the site it replaced in the cache, and the next build
+    makes it into the new site, writing only what changed: whatever happened to it
+    meanwhile (files edited, added, symlinked; a folder where a file was, and the other
+    way), the result has the bytes of a build from nothing, and nothing else."""
+    from catalogpress.app.build import SPARE_SITE
+
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    for _ in range(2):
+        build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    spare = cache / SPARE_SITE
+    assert files(spare) == files(site)
+    (spare / "index.html").write_bytes(b"edited")
+    (spare / "extra" / "deep").mkdir(parents=True)
+    (spare / "extra" / "deep" / "page.html").write_bytes(b"not wanted")
+    (spare / "elsewhere.html").symlink_to(tmp_path / "outside.html")
+    (tmp_path / "outside.html").write_bytes(b"outside")
+    [page] = [p for p in spare.rglob("index.html") if p.parent.name == "email"]
+    page.unlink()
+    page.mkdir()  # a folder where a file is wanted
+    folder = next(p for p in spare.iterdir() if p.is_dir() and any(p.rglob("*.html")))
+    moved = tmp_path / "moved"
+    folder.rename(moved)
+    folder.write_bytes(b"a file where a folder is wanted")
+    scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert not spare.exists() or files(spare) != files(site)  # the last site is the spare now
+    fresh = tmp_path / "fresh"
+    build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", **OPTIONS)
+    assert files(site) == files(fresh)
+    assert not [p for p in site.rglob("*") if p.is_symlink()]
+    assert (tmp_path / "outside.html").read_bytes() == b"outside"

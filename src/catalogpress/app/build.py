@@ -61,6 +61,11 @@ from catalogpress.sources.files import (
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
 
 
+# In the cache: the site a command-line build replaced, made into the next one's new
+# folder (write/writer.py), so that it writes only what changed.
+SPARE_SITE = "spare-site"
+
+
 @dataclass
 class Report:
     warnings: list[Problem] = field(default_factory=list)
@@ -213,7 +218,8 @@ def build(
                 synced = sync_site(files, copies, output, session.written)
             report.files, report.changed = synced.total, synced.written + synced.removed
         else:
-            report.files = write_site(files, copies, output)
+            spare = cache / SPARE_SITE if stored else None
+            report.files = write_site(files, copies, output, spare)
     finally:
         if saving:
             saving.wait()

@@ -12,7 +12,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,28 +46,26 @@ def _refuse(output: Path, why: str) -> None:
 
 
 def write_site(
-    outputs: Iterable[Output],
-    copies: dict[str, Path],
-    output: Path,
-    last: Callable[[Path], Iterable[Output]] | None = None,
+    outputs: Iterable[Output], copies: dict[str, Path], output: Path, spare: Path | None = None
 ) -> int:
     """Write rendered outputs and copied files as the new `output`; return files written.
-    `last` is given the folder with all of them written, before it becomes `output`,
-    and returns files to add (the search index, made from the written pages)."""
+
+    `spare`: where the site this one replaces is kept, to be made into the next build's
+    new folder (`_Refresh`): a build then writes only the files that changed, and
+    neither makes a folder a page afresh nor deletes the old site's (removing a
+    1,000-page site's folders took longer than writing it). Without it, or where it
+    cannot be kept (another file system), the old site is deleted."""
     output = output.resolve()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with _only_build_writing(output):
-            return _swap_in(outputs, copies, output, last)
+            return _swap_in(outputs, copies, output, spare)
     except OSError as exc:
         raise SiteError([os_problem(exc, output)]) from None
 
 
 def _swap_in(
-    outputs: Iterable[Output],
-    copies: dict[str, Path],
-    output: Path,
-    last: Callable[[Path], Iterable[Output]] | None,
+    outputs: Iterable[Output], copies: dict[str, Path], output: Path, spare: Path | None
 ) -> int:
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
@@ -78,18 +76,15 @@ def _swap_in(
             shutil.rmtree(leftover, ignore_errors=True)
     count = 0
     try:
-        staging.mkdir()
-        (staging / MARKER).write_text("Made by catalogpress; safe to delete.\n")
-        write = _Writer(staging)
+        write = _Refresh(staging) if spare and _moved(spare, staging) else _Writer(staging)
+        write(MARKER, b"Made by catalogpress; safe to delete.\n")
         for item in outputs:
             write(item.path, item.data)
             count += 1
         for site_path, source in sorted(copies.items()):
             write(site_path, source.read_bytes())
             count += 1
-        for item in last(staging) if last else ():
-            write(item.path, item.data)
-            count += 1
+        write.finish()
         if output.exists():
             output.rename(retired)
         staging.rename(output)
@@ -98,8 +93,22 @@ def _swap_in(
         if retired.exists() and not output.exists():
             retired.rename(output)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    if not (spare and _moved(retired, spare)):
+        shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+def _moved(source: Path, target: Path) -> bool:
+    """Move folder `source` to `target` (gone before); False where it cannot be."""
+    if not source.is_dir() or source.is_symlink():
+        return False
+    try:
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(target)
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
@@ -250,12 +259,76 @@ class _Writer:
     a page: asking for every file's folder again was a sixth of the writing)."""
 
     def __init__(self, root: Path) -> None:
+        root.mkdir()
         self.root = root
         self.made: set[Path] = {root}
 
     def __call__(self, site_path: str, data: bytes) -> None:
+        self._folder(site_path)
+        _write(self.root, site_path, data)
+
+    def _folder(self, site_path: str) -> None:
         target = self.root.joinpath(*safe_relative(site_path).parts)
         if target.parent not in self.made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.made.update(target.parents)
-        target.write_bytes(data)
+
+    def finish(self) -> None:
+        pass
+
+
+class _Refresh(_Writer):
+    """Makes an earlier site (`root`, moved where the new one is made) into the new
+    one: a file that already holds the bytes wanted stays, any other is replaced
+    (never written through: it may be linked elsewhere), and `finish` removes what
+    was not wanted, and anything else than files and folders."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made = {root}
+        self.present: set[str] = set()
+        self.wanted: set[str] = set()
+        folders = [root]
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(Path(entry.path))
+                        self.made.add(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        self.present.add(Path(entry.path).relative_to(root).as_posix())
+                    else:  # a link, a pipe...: nothing a site of ours holds
+                        os.unlink(entry.path)
+
+    def __call__(self, site_path: str, data: bytes) -> None:
+        self.wanted.add(site_path)
+        target = self.root.joinpath(*safe_relative(site_path).parts)
+        if site_path in self.present:
+            if target.read_bytes() == data:
+                return
+            target.unlink()
+        elif target.is_dir():  # where a folder was, a file is wanted
+            shutil.rmtree(target)
+        for folder in reversed(target.relative_to(self.root).parents[:-1]):
+            if folder.as_posix() in self.present:  # where a file was, a folder is wanted
+                (self.root / folder).unlink()
+                self.present.discard(folder.as_posix())
+                self.made.discard(self.root / folder)
+        self._folder(site_path)
+        _write(self.root, site_path, data)
+
+    def finish(self) -> None:
+        emptied: set[Path] = set()
+        for site_path in self.present - self.wanted:
+            target = self.root.joinpath(*PurePosixPath(site_path).parts)
+            if target.is_file():
+                target.unlink()
+                emptied.update(p for p in target.parents if self.root in p.parents)
+        for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _write(root: Path, site_path: str, data: bytes) -> None:
+    """Write a file whose folder is there (the one place the new site is written)."""
+    root.joinpath(*safe_relative(site_path).parts).write_bytes(data)
