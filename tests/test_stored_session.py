@@ -88,7 +88,7 @@ def test_a_warm_build_with_the_search_index_in_cached_parts_makes_the_cold_site(
 ) -> None:
     """Build, edit, build again from the stored session and the cached search parts:
     every file has the bytes of a build of the edited catalog from nothing. The
-    session is stored by a forked process meanwhile, and the next build reads it."""
+    session is stored while Pagefind works, and the next build reads it."""
     import catalogpress.index.search as search
 
     monkeypatch.setattr(search, "PART_PAGES", 6)  # the sample in parts, as a big site is
@@ -99,7 +99,7 @@ def test_a_warm_build_with_the_search_index_in_cached_parts_makes_the_cold_site(
     build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
     parts = len(made)
     assert parts >= 3 and len(list((cache / "search").iterdir())) == parts
-    assert load_session(cache).sizes()["pages"]  # stored by the forked process
+    assert load_session(cache).sizes()["pages"]
     scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
     made.clear()
     build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
@@ -109,27 +109,11 @@ def test_a_warm_build_with_the_search_index_in_cached_parts_makes_the_cold_site(
     build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", pdf=False)
     assert files(site) == files(fresh)
     assert b"zanzibarite" in files(site)["services/email/index.html"]
-
-
-def test_with_other_threads_running_the_session_is_stored_in_process(
-    scratch: Scratch, tmp_path: Path
-) -> None:
-    """Forking beside another thread could leave a lock held in the child: then the
-    build stores its session itself, as before."""
-    import threading
-
-    cache = tmp_path / "cache"
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        saving = stored_session.Saving(BuildSession(), cache)
-        assert saving.pid is None
-        saving.wait()
-    finally:
-        stop.set()
-        other.join()
-    assert list((cache / "session").glob("session-*.pickle"))
+    # Once more: now the site replaced last time is made into the new one, too.
+    scratch.replace("content/services/email.md", "zanzibarite", "quetzalcoatlite", 1)
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
+    build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", pdf=False)
+    assert files(site) == files(fresh)
 
 
 def test_the_site_a_build_replaced_becomes_the_next_exactly(

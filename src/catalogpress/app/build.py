@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 
 from catalogpress.app.session import BuildSession
-from catalogpress.app.stored_session import Saving, load_session, save_session
+from catalogpress.app.stored_session import load_session, save_session
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
@@ -59,7 +59,6 @@ from catalogpress.sources.files import (
     with_catalog,
 )
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
-
 
 # In the cache: the site a command-line build replaced, made into the next one's new
 # folder (write/writer.py), so that it writes only what changed.
@@ -203,34 +202,34 @@ def build(
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     language = site.settings.language
     records = search_records(specs, documents) if search else []
-    # The session is final: a process of its own stores it while this one writes the
-    # site (forked first, before the thread that talks to Pagefind starts).
-    saving = Saving(session, cache) if stored and not incremental else None
-    try:
-        # Pagefind indexes the pages from memory, in processes of its own, while this
-        # one writes the site (or compares it with the files written before); its files
-        # come last. The command line's build keeps each part of the index in the cache.
-        parts = None if incremental else cache / SEARCH_CACHE
-        index = start_index(outputs, language, records, cache=parts) if search else None
-        files = chain(outputs, pdfs, _later(index.result) if index else ())
-        if incremental:
-            with guard or nullcontext():
-                synced = sync_site(files, copies, output, session.written)
-            report.files, report.changed = synced.total, synced.written + synced.removed
-        else:
-            spare = cache / SPARE_SITE if stored else None
-            report.files = write_site(files, copies, output, spare)
-    finally:
-        if saving:
-            saving.wait()
+    # Pagefind indexes the pages from memory, in processes of its own, while this one
+    # writes the site (or compares it with the files written before); its files come
+    # last. The command line's build keeps each part of the index in the cache, and
+    # stores its session (final by now) while Pagefind finishes.
+    parts = None if incremental else cache / SEARCH_CACHE
+    index = start_index(outputs, language, records, cache=parts) if search else None
+    meanwhile = (lambda: save_session(session, cache)) if stored and not incremental else None
+    files = chain(outputs, pdfs, _later(index.result if index else list, meanwhile))
+    if incremental:
+        with guard or nullcontext():
+            synced = sync_site(files, copies, output, session.written)
+        report.files, report.changed = synced.total, synced.written + synced.removed
+    else:
+        spare = cache / SPARE_SITE if stored else None
+        report.files = write_site(files, copies, output, spare)
     if stored and incremental:
         save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:
-    """The outputs `make` returns, made only when the writer gets to them."""
+def _later(
+    make: Callable[[], Iterable[Output]], first: Callable[[], None] | None = None
+) -> Iterator[Output]:
+    """The outputs `make` returns, made only when the writer gets to them, after
+    `first` (work for this process while it would wait for them)."""
+    if first:
+        first()
     yield from make()
 
 

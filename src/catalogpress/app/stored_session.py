@@ -19,15 +19,12 @@ the project, and a file whose signature does not match is not loaded.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import os
 import pickle
 import secrets
-import signal
 import sys
-import threading
 import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -91,42 +88,6 @@ def load_session(cache: Path) -> BuildSession:
     except Exception:  # noqa: BLE001 - a file that cannot be used is only a slower build
         return BuildSession()
     return session
-
-
-class Saving:
-    """`save_session` in a forked process, so that the build gets on meanwhile (the
-    session is final once the pages are rendered; pickling it is ~0.6 s of one core
-    at 1,000 services, while writing the site waits mostly on the disk and on
-    Pagefind). `wait()` returns once it is stored. Where forking is not safe (other
-    threads running) or possible, `wait()` saves it in this process instead."""
-
-    def __init__(self, session: BuildSession, cache: Path) -> None:
-        self.session, self.cache = session, cache
-        self.pid: int | None = None
-        if threading.active_count() > 1 or not hasattr(os, "fork"):
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            return
-        if pid == 0:  # the child: store, then leave without running the parent's exit code
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, not this
-                gc.disable()  # nothing here makes cycles; collecting would copy pages
-                save_session(session, cache)
-            finally:
-                os._exit(0)
-        self.pid = pid
-
-    def wait(self) -> None:
-        if self.pid is None:
-            save_session(self.session, self.cache)
-            return
-        pid, self.pid = self.pid, None
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
 
 
 def save_session(session: BuildSession, cache: Path) -> None:
