@@ -11,6 +11,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import posixpath
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -256,22 +257,26 @@ class SyncReport:
 
 class _Writer:
     """Writes files into a new folder, making each subfolder once (a site has a folder
-    a page: asking for every file's folder again was a sixth of the writing)."""
+    a page: asking for every file's folder again was a sixth of the writing). Folders
+    are known by their paths inside the site, as strings: pathlib's objects cost more
+    than the writing, a thousand pages over."""
 
     def __init__(self, root: Path) -> None:
         root.mkdir()
         self.root = root
-        self.made: set[Path] = {root}
+        self.made: set[str] = {""}
 
     def __call__(self, site_path: str, data: bytes) -> None:
-        self._folder(site_path)
+        self._folder(safe_relative(site_path).as_posix())
         _write(self.root, site_path, data)
 
-    def _folder(self, site_path: str) -> None:
-        target = self.root.joinpath(*safe_relative(site_path).parts)
-        if target.parent not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.update(target.parents)
+    def _folder(self, relative: str) -> None:
+        folder = posixpath.dirname(relative)
+        if folder not in self.made:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            while folder not in self.made:
+                self.made.add(folder)
+                folder = posixpath.dirname(folder)
 
     def finish(self) -> None:
         pass
@@ -285,48 +290,58 @@ class _Refresh(_Writer):
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.made = {root}
+        self.made = {""}
         self.present: set[str] = set()
         self.wanted: set[str] = set()
-        folders = [root]
+        start = len(str(root)) + 1
+        folders = [str(root)]
         while folders:
             with os.scandir(folders.pop()) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
-                        folders.append(Path(entry.path))
-                        self.made.add(Path(entry.path))
+                        folders.append(entry.path)
+                        self.made.add(entry.path[start:])
                     elif entry.is_file(follow_symlinks=False):
-                        self.present.add(Path(entry.path).relative_to(root).as_posix())
+                        self.present.add(entry.path[start:])
                     else:  # a link, a pipe...: nothing a site of ours holds
                         os.unlink(entry.path)
 
     def __call__(self, site_path: str, data: bytes) -> None:
-        self.wanted.add(site_path)
-        target = self.root.joinpath(*safe_relative(site_path).parts)
-        if site_path in self.present:
-            if target.read_bytes() == data:
-                return
-            target.unlink()
-        elif target.is_dir():  # where a folder was, a file is wanted
+        relative = safe_relative(site_path).as_posix()
+        self.wanted.add(relative)
+        target = os.path.join(self.root, relative)
+        if relative in self.present:
+            with open(target, "rb") as kept:
+                if kept.read() == data:
+                    return
+            os.unlink(target)
+        elif relative in self.made:  # where a folder was, a file is wanted
             shutil.rmtree(target)
-        for folder in reversed(target.relative_to(self.root).parents[:-1]):
-            if folder.as_posix() in self.present:  # where a file was, a folder is wanted
-                (self.root / folder).unlink()
-                self.present.discard(folder.as_posix())
-                self.made.discard(self.root / folder)
-        self._folder(site_path)
+            inside = relative + "/"
+            self.made = {f for f in self.made if f != relative and not f.startswith(inside)}
+            self.present = {f for f in self.present if not f.startswith(inside)}
+        else:
+            folder = posixpath.dirname(relative)
+            while folder and folder not in self.made:
+                if folder in self.present:  # where a file was, a folder is wanted
+                    os.unlink(os.path.join(self.root, folder))
+                    self.present.discard(folder)
+                folder = posixpath.dirname(folder)
+        self._folder(relative)
         _write(self.root, site_path, data)
 
     def finish(self) -> None:
-        emptied: set[Path] = set()
-        for site_path in self.present - self.wanted:
-            target = self.root.joinpath(*PurePosixPath(site_path).parts)
-            if target.is_file():
-                target.unlink()
-                emptied.update(p for p in target.parents if self.root in p.parents)
-        for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
-            if not any(folder.iterdir()):
-                folder.rmdir()
+        emptied: set[str] = set()
+        for relative in self.present - self.wanted:
+            os.unlink(os.path.join(self.root, relative))
+            folder = posixpath.dirname(relative)
+            while folder:
+                emptied.add(folder)
+                folder = posixpath.dirname(folder)
+        for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+            path = os.path.join(self.root, folder)
+            if os.path.isdir(path) and not os.listdir(path):
+                os.rmdir(path)
 
 
 def _write(root: Path, site_path: str, data: bytes) -> None:
