@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,32 +71,89 @@ def test_a_service_that_stops_is_an_error(tmp_path: Path, monkeypatch: pytest.Mo
         run([NEW])
 
 
-def test_a_big_site_is_indexed_in_even_parts_each_its_own_bundle(tmp_path: Path) -> None:
-    """Pagefind holds ~0.2 MB a page while indexing, so past PAGES_PER_INDEX pages the
-    index is made in parts, one process each, listed for the search page to merge."""
-    import json
-
-    from catalogpress.index.search import FOLDER, PARTS, _parts, index_folder
-
-    assert [len(p) for p in _parts([str(n) for n in range(10_043)], 2500)] == [2009] * 4 + [2007]
-    assert _parts([str(n) for n in range(2500)], 2500) == [[str(n) for n in range(2500)]]
-    assert _parts([], 2500) == [[]]
-    for n in range(7):
-        page = tmp_path / "services" / f"s{n}" / "index.html"
-        page.parent.mkdir(parents=True)
+def _pages(folder: Path, count: int) -> None:
+    for n in range(count):
+        page = folder / "services" / f"s{n}" / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(
             f'<!DOCTYPE html><html lang="en"><head><title>S{n}</title></head><body>'
             f"<main data-pagefind-body><h1>Service {n}</h1><p>Word{n} here.</p></main>"
             "</body></html>"
         )
-    files = {o.path: o.data for o in index_folder(tmp_path, "en", per_index=3)}
-    assert json.loads(files[PARTS]) == {"parts": ["part-2/", "part-3/"]}
-    for part in ("", "part-2/", "part-3/"):
+
+
+def test_a_big_site_is_indexed_in_stable_parts_each_its_own_bundle(tmp_path: Path) -> None:
+    """Past PART_PAGES pages the index is made in parts, one process each, listed for
+    the search page to merge; a page's part follows from its path alone."""
+    import json
+
+    from catalogpress.index.search import FOLDER, PARTS, index_folder
+    from catalogpress.index.search_parts import MOST_PARTS, part_count, split
+
+    assert [part_count(n, 200, 2500) for n in (0, 124, 200, 201, 800, 1063)] == [1, 1, 1, 2, 4, 8]
+    assert part_count(10_000, 200, 2500) == MOST_PARTS  # bounded requests per search...
+    assert part_count(60_000, 200, 2500) == 32  # ...unless a part would hold too many
+    pages = [f"services/s{n}/index.html" for n in range(1000)]
+    parts = split(pages, 8)
+    assert sorted(sum(parts, [])) == sorted(pages) and min(map(len, parts)) > 90
+    # Another page does not move any other page to another part.
+    grown = split([*pages, "services/new/index.html"], 8)
+    assert [[p for p in part if p != "services/new/index.html"] for part in grown] == parts
+    _pages(tmp_path, 7)
+    files = {o.path: o.data for o in index_folder(tmp_path, "en", per_part=2)}
+    listed = json.loads(files[PARTS])["parts"]
+    assert 1 <= len(listed) <= 3  # four parts, of which an empty one is left out
+    for part in ["", *listed]:
         assert FOLDER + part + "pagefind-entry.json" in files
     # The first part carries the search program; the others only their data.
     assert FOLDER + "pagefind.js" in files and FOLDER + "part-2/pagefind.js" not in files
     assert not [p for p in files if "pagefind-ui" in p or "/wasm." in p and "part-" in p]
-    assert not list(tmp_path.glob(".search-parts-*"))  # the linked pages are gone
-    single = {o.path: o.data for o in index_folder(tmp_path, "en", per_index=7)}
+    single = {o.path: o.data for o in index_folder(tmp_path, "en", per_part=7)}
     assert json.loads(single[PARTS]) == {"parts": []}
     assert not [p for p in single if "part-" in p]
+
+
+def test_parts_come_from_the_cache_unless_their_pages_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build after an edit runs Pagefind for the edited page's part only; the files
+    are the same as made afresh; the cache keeps only the parts of the last build.
+    Parts are made from memory, several at once."""
+    import catalogpress.index.search as search
+    from catalogpress.index.search_parts import pack, unpack
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _pages(site, 12)
+    made: list[int] = []  # a Pagefind run a part
+    real = search.run
+
+    def spy(requests):  # type: ignore[no-untyped-def]
+        made.append(1)
+        return real(requests)
+
+    monkeypatch.setattr(search, "run", spy)
+
+    def index(language: str = "en", **options: Any) -> dict[str, bytes]:
+        made.clear()
+        found = search.index_folder(site, language, per_part=4, **options)
+        return {o.path: o.data for o in found}
+
+    first = index(cache=cache)
+    assert len(made) == 4 and len(list(cache.iterdir())) == 4
+    assert index(cache=cache) == first and made == []
+    page = site / "services" / "s3" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"Word3 here.", b"Word3, and zanzibarite."))
+    again = index(cache=cache)
+    assert len(made) == 1 and again != first
+    assert index() == again  # made afresh, without the cache: the same bytes
+    assert len(list(cache.iterdir())) == 4  # the edited part's old entry is gone
+    # Records are part of the first part's key; another language, of every part's.
+    assert index(cache=cache, records=[search.Record("pdf/a.pdf", "A", "Text")]) and made == [1]
+    assert index("fr", cache=cache) and len(made) == 4
+    # A damaged entry is made again, not used.
+    for entry in cache.iterdir():
+        entry.write_bytes(entry.read_bytes()[:-1])
+    assert index(cache=cache) == again and len(made) == 4
+    assert unpack(pack({"a": b"1", "b/c": b""})) == {"a": b"1", "b/c": b""}
+    with pytest.raises(ValueError):
+        unpack(b"something else")

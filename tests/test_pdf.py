@@ -418,15 +418,15 @@ def test_search_finds_pdfs_no_page_shows_by_the_text_they_were_printed_from(
     import catalogpress.app.build as pipeline
 
     seen = {}
-    real = pipeline.index_folder
+    real = pipeline.start_index
 
-    def spy(folder, language, records=()):
+    def spy(outputs, language, records=(), **options):
         records = list(records)
         seen["read back"] = []  # the PDFs are records: Pagefind reads only the HTML pages
         seen["records"] = {r.path: r for r in records}
-        return real(folder, language, records)
+        return real(outputs, language, records, **options)
 
-    monkeypatch.setattr(pipeline, "index_folder", spy)
+    monkeypatch.setattr(pipeline, "start_index", spy)
     build(scratch.root, tmp_path / "out", MINIMAL_AS_OF, cache=tmp_path / "cache")
     assert seen["read back"] == []  # no PDF is parsed again for its text
     # The book and the brief; every other PDF prints a page, found through that page.

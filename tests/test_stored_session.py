@@ -82,3 +82,72 @@ def test_one_file_per_cache_folder_and_deleting_it_is_safe(
         path.unlink()
     build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
     assert load_session(cache).sizes()["sources"] > 0
+
+
+def test_a_warm_build_with_the_search_index_in_cached_parts_makes_the_cold_site(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Build, edit, build again from the stored session and the cached search parts:
+    every file has the bytes of a build of the edited catalog from nothing. The
+    session is stored while Pagefind works, and the next build reads it."""
+    import catalogpress.index.search as search
+
+    monkeypatch.setattr(search, "PART_PAGES", 6)  # the sample in parts, as a big site is
+    made: list[int] = []  # a Pagefind run a part
+    real = search.run
+    monkeypatch.setattr(search, "run", lambda r: made.append(1) or real(r))
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
+    parts = len(made)
+    assert parts >= 3 and len(list((cache / "search").iterdir())) == parts
+    assert load_session(cache).sizes()["pages"]
+    scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
+    made.clear()
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
+    assert 0 < len(made) < parts  # the parts that hold the pages the edit changed
+    assert len(list((cache / "search").iterdir())) == parts  # the replaced entries are gone
+    fresh = tmp_path / "fresh"
+    build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", pdf=False)
+    assert files(site) == files(fresh)
+    assert b"zanzibarite" in files(site)["services/email/index.html"]
+    # Once more: now the site replaced last time is made into the new one, too.
+    scratch.replace("content/services/email.md", "zanzibarite", "quetzalcoatlite", 1)
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, pdf=False)
+    build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", pdf=False)
+    assert files(site) == files(fresh)
+
+
+def test_the_site_a_build_replaced_becomes_the_next_exactly(
+    scratch: Scratch, tmp_path: Path
+) -> None:
+    """The command line keeps the site it replaced in the cache, and the next build
+    makes it into the new site, writing only what changed: whatever happened to it
+    meanwhile (files edited, added, symlinked; a folder where a file was, and the other
+    way), the result has the bytes of a build from nothing, and nothing else."""
+    from catalogpress.app.build import SPARE_SITE
+
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    for _ in range(2):
+        build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    spare = cache / SPARE_SITE
+    assert files(spare) == files(site)
+    (spare / "index.html").write_bytes(b"edited")
+    (spare / "extra" / "deep").mkdir(parents=True)
+    (spare / "extra" / "deep" / "page.html").write_bytes(b"not wanted")
+    (spare / "elsewhere.html").symlink_to(tmp_path / "outside.html")
+    (tmp_path / "outside.html").write_bytes(b"outside")
+    [page] = [p for p in spare.rglob("index.html") if p.parent.name == "email"]
+    page.unlink()
+    page.mkdir()  # a folder where a file is wanted
+    folder = next(p for p in spare.iterdir() if p.is_dir() and any(p.rglob("*.html")))
+    moved = tmp_path / "moved"
+    folder.rename(moved)
+    folder.write_bytes(b"a file where a folder is wanted")
+    scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
+    build(scratch.root, site, MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert not spare.exists() or files(spare) != files(site)  # the last site is the spare now
+    fresh = tmp_path / "fresh"
+    build(scratch.root, fresh, MINIMAL_AS_OF, cache=tmp_path / "none", **OPTIONS)
+    assert files(site) == files(fresh)
+    assert not [p for p in site.rglob("*") if p.is_symlink()]
+    assert (tmp_path / "outside.html").read_bytes() == b"outside"

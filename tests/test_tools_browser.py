@@ -312,32 +312,43 @@ def test_search_finds_a_pdf_once_through_the_page_that_prints_it(tmp_path, chrom
 def test_a_search_index_made_in_parts_finds_what_one_index_finds(
     tmp_path, chromium, scratch, monkeypatch
 ):
-    """A big catalog's index is made in parts (Pagefind's memory grows with the pages)
-    and merged by the search page: the same hits, by words and by filters."""
+    """A big catalog's index is made in parts (one edit then re-indexes one part) and
+    merged by the search page: the same hits, by words and by filters, also when most
+    parts come from the cache after an edit."""
     import catalogpress.index.search as search
 
     from .conftest import MINIMAL_AS_OF
 
-    def hits(out):
+    queries = ("search/?q=email", "search/?q=service", "search/?status=Active")
+
+    def hits(out, extra=()):
         found = {}
         with serve_folder(out) as base:
             tab = chromium.new_page()
-            for query in ("search/?q=email", "search/?q=service", "search/?status=Active"):
+            for query in (*queries, *extra):
                 tab.goto(base + query)
                 found[query] = sorted(h for _, h in results(tab))
             tab.close()
         return found
 
     whole = tmp_path / "whole"
-    build(scratch.root, whole, MINIMAL_AS_OF, pdf=False)
-    monkeypatch.setattr(search, "PAGES_PER_INDEX", 6)
+    build(scratch.root, whole, MINIMAL_AS_OF, pdf=False, cache=tmp_path / "cache-whole")
+    monkeypatch.setattr(search, "PART_PAGES", 6)
     split = tmp_path / "split"
-    build(scratch.root, split, MINIMAL_AS_OF, pdf=False)
+    build(scratch.root, split, MINIMAL_AS_OF, pdf=False, cache=tmp_path / "cache")
     parts = json.loads((split / "pagefind/catalogpress-parts.json").read_text())["parts"]
     assert len(parts) >= 3
     assert json.loads((whole / "pagefind/catalogpress-parts.json").read_text()) == {"parts": []}
     one, merged = hits(whole), hits(split)
     assert all(one.values()) and merged == one
+    # An edit: the second build takes the other parts from the cache.
+    scratch.replace("content/services/email.md", "\n---\n", "\n---\nGuarded by zanzibarite.\n\n", 1)
+    build(scratch.root, split, MINIMAL_AS_OF, pdf=False, cache=tmp_path / "cache")
+    monkeypatch.setattr(search, "PART_PAGES", 200)
+    build(scratch.root, whole, MINIMAL_AS_OF, pdf=False, cache=tmp_path / "cache-whole")
+    new = ("search/?q=zanzibarite",)
+    one, merged = hits(whole, new), hits(split, new)
+    assert one[new[0]] == ["/services/email/"] and merged == one
 
 
 def test_search_results_say_what_each_hit_is_and_put_retired_services_last(page):

@@ -31,7 +31,8 @@ from catalogpress.check.validate import validate
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
-from catalogpress.index.search import index_folder, start_index
+from catalogpress.index.search import start_index
+from catalogpress.index.search_parts import FOLDER as SEARCH_CACHE
 from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
@@ -59,6 +60,10 @@ from catalogpress.sources.files import (
     worth_a_worker,
 )
 from catalogpress.write.writer import check_output_dir, sync_site, write_site
+
+# In the cache: the site a command-line build replaced, made into the next one's new
+# folder (write/writer.py), so that it writes only what changed.
+SPARE_SITE = "spare-site"
 
 
 @dataclass
@@ -198,27 +203,34 @@ def build(
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     language = site.settings.language
     records = search_records(specs, documents) if search else []
+    # Pagefind indexes the pages from memory, in processes of its own, while this one
+    # writes the site (or compares it with the files written before); its files come
+    # last. The command line's build keeps each part of the index in the cache, and
+    # stores its session (final by now) while Pagefind finishes.
+    parts = None if incremental else cache / SEARCH_CACHE
+    index = start_index(outputs, language, records, cache=parts) if search else None
+    meanwhile = (lambda: save_session(session, cache)) if stored and not incremental else None
+    files = chain(outputs, pdfs, _later(index.result if index else list, meanwhile))
     if incremental:
-        # Pagefind indexes the pages from memory, in a process of its own, while this
-        # one compares them with the files written before; its files come last.
-        index = start_index(outputs, language, records) if search else None
-        files = chain(outputs, pdfs, _later(index.result) if index else ())
         with guard or nullcontext():
             synced = sync_site(files, copies, output, session.written)
         report.files, report.changed = synced.total, synced.written + synced.removed
     else:
-        # Pagefind reads the new site's folder once it is written (on every core),
-        # before the folder replaces the old site.
-        last = (lambda folder: index_folder(folder, language, records)) if search else None
-        report.files = write_site(chain(outputs, pdfs), copies, output, last)
-    if stored:
+        spare = cache / SPARE_SITE if stored else None
+        report.files = write_site(files, copies, output, spare)
+    if stored and incremental:
         save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:
-    """The outputs `make` returns, made only when the writer gets to them."""
+def _later(
+    make: Callable[[], Iterable[Output]], first: Callable[[], None] | None = None
+) -> Iterator[Output]:
+    """The outputs `make` returns, made only when the writer gets to them, after
+    `first` (work for this process while it would wait for them)."""
+    if first:
+        first()
     yield from make()
 
 

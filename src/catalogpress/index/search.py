@@ -8,11 +8,13 @@ the boxes that repeat what another page says (data-pagefind-ignore). Extra
 records (the catalog book, for example) are added with their text, so search
 finds them too.
 
-Pagefind holds about 0.2 MB per page while it indexes (measured: 55 MB for 100
-pages, 165 MB for 600, 1.9 GB for 10,000), so a big site is indexed in parts of
-at most PAGES_PER_INDEX pages, one Pagefind process after another, and the
-search page merges them in the browser (Pagefind's mergeIndex): pagefind/ holds
-the first part, pagefind/part-2/ and on the others, and PARTS lists them.
+A site of more than a few hundred pages is indexed in stable parts, each kept
+in the cache, so that a build after an edit runs Pagefind again only for the
+parts whose pages changed (index/search_parts.py); Pagefind also holds about
+0.2 MB per page while it indexes (55 MB for 100 pages, 1.9 GB for 10,000), so
+no part holds many more than PAGES_PER_INDEX. The search page merges the parts
+in the browser (Pagefind's mergeIndex): pagefind/ holds the first part,
+pagefind/part-2/ and on the others, and PARTS lists them.
 """
 
 from __future__ import annotations
@@ -21,18 +23,25 @@ import base64
 import gzip
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.index.pagefind_service import Message, ServiceError, run
+from catalogpress.index.search_parts import (
+    PART_PAGES,
+    PartCache,
+    cached_parts,
+    pagefind_identity,
+    part_count,
+    part_key,
+    split,
+)
 from catalogpress.render.outputs import Output
 
 FOLDER = "pagefind/"
@@ -66,80 +75,62 @@ def search_index(
 
 
 def index_folder(
-    folder: Path, language: str, records: Iterable[Record] = (), per_index: int = 0
+    folder: Path, language: str, records: Iterable[Record] = (), **options: Any
 ) -> list[Output]:
-    """Index the HTML pages written in `folder` (a new site, before it is swapped in)
-    and `records`, in parts of at most `per_index` pages (default PAGES_PER_INDEX).
-    Pagefind reads a folder on all cores, where pages sent one by one are indexed on
-    one: for a full build, which writes the pages anyway, this is quicker than
+    """`search_index` of the HTML pages written in `folder`; `options` as for
     `start_index`."""
-    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-    groups = _parts(pages, per_index or PAGES_PER_INDEX)
-    try:
-        if len(groups) == 1:
-            found = _index_files(run(_requests([], language, list(records), folder))[-1])
-            return [*found, _parts_list(0)]
-        outputs: list[Output] = []
-        # Each part's pages are linked into a folder of its own inside the new site (one
-        # file system, so links rather than copies), removed before the site is swapped in.
-        with tempfile.TemporaryDirectory(prefix=".search-parts-", dir=folder) as scratch:
-            for number, group in enumerate(groups):
-                part = Path(scratch) / str(number)
-                for page in group:
-                    _link(folder / page, part / page)
-                requests = _requests([], language, list(records) if number == 0 else [], part)
-                prefix = f"part-{number + 1}/" if number else ""
-                outputs += _index_files(run(requests)[-1], prefix)
-                shutil.rmtree(part)
-        return [*outputs, _parts_list(len(groups) - 1)]
-    except (ServiceError, OSError, ImportError) as exc:
-        raise _failed(exc) from exc
-
-
-def _parts(pages: list[str], most: int) -> list[list[str]]:
-    """`pages` in parts of at most `most`, as even as can be."""
-    count = max(1, -(-len(pages) // most))
-    size = -(-len(pages) // count) if pages else 0
-    return [pages[i : i + size] for i in range(0, len(pages), size)] if pages else [[]]
-
-
-def _parts_list(extra: int) -> Output:
-    parts = [f"part-{n + 2}/" for n in range(extra)]
-    return Output(PARTS, json.dumps({"parts": parts}).encode("utf-8"))
-
-
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
+    pages = [
+        Output(p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*.html")
+    ]
+    return start_index(pages, language, records, **options).result()
 
 
 def start_index(
-    outputs: Iterable[Output], language: str, records: Iterable[Record] = ()
+    outputs: Iterable[Output],
+    language: str,
+    records: Iterable[Record] = (),
+    cache: Path | None = None,
+    per_part: int = 0,
 ) -> PendingIndex:
     """Start indexing in the background (Pagefind is a process of its own, so it
-    works while this one writes the site); `result()` returns the index files."""
-    pages = [o for o in outputs if o.path.endswith(".html")]
-    return PendingIndex(pages, language, list(records))
+    works while this one writes the site); `result()` returns the index files.
+
+    The pages are indexed in stable parts of about `per_part` pages (default
+    PART_PAGES; see index/search_parts.py), reusing the parts kept in `cache`
+    whose pages did not change."""
+    pages = sorted((o for o in outputs if o.path.endswith(".html")), key=lambda o: o.path)
+    return PendingIndex(pages, language, list(records), cache, per_part or PART_PAGES)
 
 
 class PendingIndex:
     """A search index being made: the pages go to Pagefind from memory, as they are,
     so nothing is written to disk or parsed twice for it."""
 
-    def __init__(self, pages: list[Output], language: str, records: list[Record]) -> None:
-        self._answers: list[Message] = []
+    def __init__(
+        self,
+        pages: list[Output],
+        language: str,
+        records: list[Record],
+        cache: Path | None,
+        per_part: int,
+    ) -> None:
+        self._files: list[Output] = []
         self._failure: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._run, args=(pages, language, records), daemon=True
+            target=self._run, args=(pages, language, records, cache, per_part), daemon=True
         )
         self._thread.start()
 
-    def _run(self, pages: list[Output], language: str, records: list[Record]) -> None:
+    def _run(
+        self,
+        pages: list[Output],
+        language: str,
+        records: list[Record],
+        cache: Path | None,
+        per_part: int,
+    ) -> None:
         try:
-            self._answers = run(_requests(pages, language, records))
+            self._files = _index_in_parts(pages, language, records, cache, per_part)
         except BaseException as exc:  # noqa: BLE001 - raised again by result()
             self._failure = exc
 
@@ -149,7 +140,45 @@ class PendingIndex:
             raise _failed(self._failure) from self._failure
         if self._failure is not None:
             raise self._failure
-        return [*_index_files(self._answers[-1]), _parts_list(0)]
+        return self._files
+
+
+def _index_in_parts(
+    pages: list[Output], language: str, records: list[Record], cache: Path | None, per_part: int
+) -> list[Output]:
+    count = part_count(len(pages), per_part, PAGES_PER_INDEX)
+    by_path = {o.path: o for o in pages}
+    # Part 1 is the index the search page opens (it carries the search program and
+    # the records); the others are merged into it, and an empty one is left out.
+    groups = [g for n, g in enumerate(split(list(by_path), count)) if g or n == 0]
+    identity = [language, pagefind_identity()]
+    first = [_record_key(records), True]
+    keys = [
+        part_key(identity, group, lambda p: by_path[p].data, first if n == 0 else [])
+        for n, group in enumerate(groups)
+    ]
+
+    def make(number: int) -> list[Output]:
+        given = records if number == 0 else []
+        part = [by_path[p] for p in groups[number]]
+        return _index_files(run(_requests(part, language, given))[-1], _prefix(number))
+
+    store = PartCache(cache) if cache is not None else None
+    parts = cached_parts(store, keys, make, lambda n: FOLDER + _prefix(n))
+    return [*chain.from_iterable(parts), _parts_list(len(groups) - 1)]
+
+
+def _prefix(number: int) -> str:
+    return f"part-{number + 1}/" if number else ""
+
+
+def _record_key(records: list[Record]) -> list[object]:
+    return [[r.path, r.title, r.text, r.filters, r.search_type] for r in records]
+
+
+def _parts_list(extra: int) -> Output:
+    parts = [f"part-{n + 2}/" for n in range(extra)]
+    return Output(PARTS, json.dumps({"parts": parts}).encode("utf-8"))
 
 
 def _failed(exc: BaseException) -> SiteError:
@@ -193,16 +222,12 @@ def _index_files(answer: Message, part: str = "") -> list[Output]:
     )
 
 
-def _requests(
-    pages: list[Output], language: str, records: list[Record], folder: Path | None = None
-) -> Iterator[Message]:
-    """What Pagefind is asked, in order: the pages in `folder`, then those in `pages`,
-    then the records. Each page's address is the one a visitor uses (folder/ for
-    folder/index.html), as Pagefind gives pages it finds on disk. Pages without
-    data-pagefind-body (the 404 page) are left out by Pagefind."""
+def _requests(pages: list[Output], language: str, records: list[Record]) -> Iterator[Message]:
+    """What Pagefind is asked, in order: the pages, then the records. Each page's
+    address is the one a visitor uses (folder/ for folder/index.html), as Pagefind
+    gives pages it finds on disk. Pages without data-pagefind-body (the 404 page)
+    are left out by Pagefind."""
     yield {"type": "NewIndex", "config": {"force_language": language}}
-    if folder is not None:
-        yield {"type": "AddDir", "index_id": None, "path": str(folder), "glob": None}
     for page in pages:
         url = "/" + page.path.removesuffix("index.html")
         yield {

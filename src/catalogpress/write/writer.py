@@ -11,8 +11,9 @@ import errno
 import fcntl
 import hashlib
 import os
+import posixpath
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,28 +47,26 @@ def _refuse(output: Path, why: str) -> None:
 
 
 def write_site(
-    outputs: Iterable[Output],
-    copies: dict[str, Path],
-    output: Path,
-    last: Callable[[Path], Iterable[Output]] | None = None,
+    outputs: Iterable[Output], copies: dict[str, Path], output: Path, spare: Path | None = None
 ) -> int:
     """Write rendered outputs and copied files as the new `output`; return files written.
-    `last` is given the folder with all of them written, before it becomes `output`,
-    and returns files to add (the search index, made from the written pages)."""
+
+    `spare`: where the site this one replaces is kept, to be made into the next build's
+    new folder (`_Refresh`): a build then writes only the files that changed, and
+    neither makes a folder a page afresh nor deletes the old site's (removing a
+    1,000-page site's folders took longer than writing it). Without it, or where it
+    cannot be kept (another file system), the old site is deleted."""
     output = output.resolve()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with _only_build_writing(output):
-            return _swap_in(outputs, copies, output, last)
+            return _swap_in(outputs, copies, output, spare)
     except OSError as exc:
         raise SiteError([os_problem(exc, output)]) from None
 
 
 def _swap_in(
-    outputs: Iterable[Output],
-    copies: dict[str, Path],
-    output: Path,
-    last: Callable[[Path], Iterable[Output]] | None,
+    outputs: Iterable[Output], copies: dict[str, Path], output: Path, spare: Path | None
 ) -> int:
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
@@ -78,17 +77,15 @@ def _swap_in(
             shutil.rmtree(leftover, ignore_errors=True)
     count = 0
     try:
-        staging.mkdir()
-        (staging / MARKER).write_text("Made by catalogpress; safe to delete.\n")
+        write = _Refresh(staging) if spare and _moved(spare, staging) else _Writer(staging)
+        write(MARKER, b"Made by catalogpress; safe to delete.\n")
         for item in outputs:
-            _write(staging, item.path, item.data)
+            write(item.path, item.data)
             count += 1
         for site_path, source in sorted(copies.items()):
-            _write(staging, site_path, source.read_bytes())
+            write(site_path, source.read_bytes())
             count += 1
-        for item in last(staging) if last else ():
-            _write(staging, item.path, item.data)
-            count += 1
+        write.finish()
         if output.exists():
             output.rename(retired)
         staging.rename(output)
@@ -97,8 +94,22 @@ def _swap_in(
         if retired.exists() and not output.exists():
             retired.rename(output)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    if not (spare and _moved(retired, spare)):
+        shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+def _moved(source: Path, target: Path) -> bool:
+    """Move folder `source` to `target` (gone before); False where it cannot be."""
+    if not source.is_dir() or source.is_symlink():
+        return False
+    try:
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(target)
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
@@ -244,7 +255,95 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
 
 
+class _Writer:
+    """Writes files into a new folder, making each subfolder once (a site has a folder
+    a page: asking for every file's folder again was a sixth of the writing). Folders
+    are known by their paths inside the site, as strings: pathlib's objects cost more
+    than the writing, a thousand pages over."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir()
+        self.root = root
+        self.made: set[str] = {""}
+
+    def __call__(self, site_path: str, data: bytes) -> None:
+        self._folder(safe_relative(site_path).as_posix())
+        _write(self.root, site_path, data)
+
+    def _folder(self, relative: str) -> None:
+        folder = posixpath.dirname(relative)
+        if folder not in self.made:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            while folder not in self.made:
+                self.made.add(folder)
+                folder = posixpath.dirname(folder)
+
+    def finish(self) -> None:
+        pass
+
+
+class _Refresh(_Writer):
+    """Makes an earlier site (`root`, moved where the new one is made) into the new
+    one: a file that already holds the bytes wanted stays, any other is replaced
+    (never written through: it may be linked elsewhere), and `finish` removes what
+    was not wanted, and anything else than files and folders."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made = {""}
+        self.present: set[str] = set()
+        self.wanted: set[str] = set()
+        start = len(str(root)) + 1
+        folders = [str(root)]
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                        self.made.add(entry.path[start:])
+                    elif entry.is_file(follow_symlinks=False):
+                        self.present.add(entry.path[start:])
+                    else:  # a link, a pipe...: nothing a site of ours holds
+                        os.unlink(entry.path)
+
+    def __call__(self, site_path: str, data: bytes) -> None:
+        relative = safe_relative(site_path).as_posix()
+        self.wanted.add(relative)
+        target = os.path.join(self.root, relative)
+        if relative in self.present:
+            with open(target, "rb") as kept:
+                if kept.read() == data:
+                    return
+            os.unlink(target)
+        elif relative in self.made:  # where a folder was, a file is wanted
+            shutil.rmtree(target)
+            inside = relative + "/"
+            self.made = {f for f in self.made if f != relative and not f.startswith(inside)}
+            self.present = {f for f in self.present if not f.startswith(inside)}
+        else:
+            folder = posixpath.dirname(relative)
+            while folder and folder not in self.made:
+                if folder in self.present:  # where a file was, a folder is wanted
+                    os.unlink(os.path.join(self.root, folder))
+                    self.present.discard(folder)
+                folder = posixpath.dirname(folder)
+        self._folder(relative)
+        _write(self.root, site_path, data)
+
+    def finish(self) -> None:
+        emptied: set[str] = set()
+        for relative in self.present - self.wanted:
+            os.unlink(os.path.join(self.root, relative))
+            folder = posixpath.dirname(relative)
+            while folder:
+                emptied.add(folder)
+                folder = posixpath.dirname(folder)
+        for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+            path = os.path.join(self.root, folder)
+            if os.path.isdir(path) and not os.listdir(path):
+                os.rmdir(path)
+
+
 def _write(root: Path, site_path: str, data: bytes) -> None:
-    target = root.joinpath(*safe_relative(site_path).parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    """Write a file whose folder is there (the one place the new site is written)."""
+    root.joinpath(*safe_relative(site_path).parts).write_bytes(data)
