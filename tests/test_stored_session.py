@@ -151,3 +151,55 @@ def test_the_site_a_build_replaced_becomes_the_next_exactly(
     assert files(site) == files(fresh)
     assert not [p for p in site.rglob("*") if p.is_symlink()]
     assert (tmp_path / "outside.html").read_bytes() == b"outside"
+
+
+def test_words_graded_before_are_not_looked_up_again(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild after an edit that uses known words grades the text without the
+    pronouncing dictionary or the hyphenator (a quarter of a second to load)."""
+    from catalogpress.check import readability
+
+    page = "content/services/email.md"
+    prose = "Each mailbox keeps your mail safe, and you can reach it from any device. " * 9
+    scratch.write(page, scratch.path(page).read_text() + "\n" + prose + "\n")
+    cache = tmp_path / "cache"
+    build(scratch.root, tmp_path / "first", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    known = dict(load_session(cache).findings.syllables.counts)
+    assert "mailbox" in known  # the overview was long enough to grade
+    scratch.write(page, scratch.path(page).read_text() + "\nYou can reach your mail safe.\n")
+
+    def looked_up(word: str) -> int:
+        raise AssertionError(f"looked up {word!r} again")
+
+    monkeypatch.setattr(readability, "_word_syllables", looked_up)
+    warm = build(
+        scratch.root, tmp_path / "second", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS
+    )
+    monkeypatch.undo()
+    fresh = build(
+        scratch.root, tmp_path / "fresh", MINIMAL_AS_OF, cache=tmp_path / "none", **OPTIONS
+    )
+    assert sorted(map(str, warm.warnings)) == sorted(map(str, fresh.warnings))
+    assert load_session(cache).findings.syllables.counts == known
+
+
+def test_pages_reused_get_no_context_worked_out(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The estimator's data (0.3 s at 1,000 services) is made only when its page is
+    rendered again, not for a rebuild after an edited overview."""
+    from catalogpress.model import estimator
+
+    cache = tmp_path / "cache"
+    build(scratch.root, tmp_path / "first", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    page = "content/services/email.md"
+    scratch.write(page, scratch.path(page).read_text() + "\nOne more plain sentence.\n")
+    made: list[object] = []
+    real = estimator.estimator_data
+    monkeypatch.setattr(estimator, "estimator_data", lambda site: made.append(site) or real(site))
+    build(scratch.root, tmp_path / "second", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert made == []
+    build(scratch.root, tmp_path / "fresh", MINIMAL_AS_OF, cache=tmp_path / "none", **OPTIONS)
+    assert len(made) == 1  # a build from nothing renders the estimator, once
+    assert files(tmp_path / "second") == files(tmp_path / "fresh")

@@ -10,6 +10,7 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
+from catalogpress.check.readability import Syllables
 from catalogpress.core.errors import Problem
 from catalogpress.schema.checker import Reference
 from catalogpress.sources.yamldoc import Doc
@@ -70,6 +71,7 @@ class Findings:
 
     def __init__(self) -> None:
         self._found: dict[str, tuple[tuple[object, ...], list[Any]]] = {}
+        self.syllables = Syllables()  # of every word graded so far
 
     def get(self, file: str, key: tuple[object, ...]) -> list[Any] | None:
         kept = self._found.get(file)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from catalogpress.check.cache import Findings
-from catalogpress.check.readability import flesch_kincaid_grade, syllable_count
+from catalogpress.check.readability import Syllables, flesch_kincaid_grade, syllable_count
 from catalogpress.check.validate import Checked, ContentDoc
 from catalogpress.check.wordlists import ABBREVIATIONS, DEFAULT_JARGON, GENERIC_ALT, VAGUE_LINK_TEXT
 from catalogpress.core.errors import Problems
@@ -120,7 +120,9 @@ def check_plain_language(
         if findings is None:
             findings = same_text.get(key)
         if findings is None:
-            findings = check_text(md.body, md.body_line, settings, spelled, jargon, title)
+            findings = check_text(
+                md.body, md.body_line, settings, spelled, jargon, title, kept.syllables
+            )
             same_text[key] = findings
         kept.keep(md.path, key, findings)
         for finding in findings:
@@ -136,12 +138,13 @@ def check_text(
     acronyms: dict[str, str],
     jargon: dict[str, str],
     title: str = "",
+    known: Syllables | None = None,
 ) -> list[Finding]:
     """Every finding in one markdown body whose first line is `first_line`."""
     source = _blank_code(_COMMENT.sub(_blank, body))
     blocks = list(_blocks(source, first_line))
     findings = [
-        *_reading(blocks, settings, first_line),
+        *_reading(blocks, settings, first_line, known or Syllables()),
         *_acronyms(blocks, acronyms, title),
         *_jargon(blocks, jargon),
         *_images(source, first_line),
@@ -237,7 +240,9 @@ def _words(text: str) -> list[str]:
 # --- the checks ------------------------------------------------------------------------
 
 
-def _reading(blocks: list[_Block], settings: Checks, first_line: int) -> Iterator[Finding]:
+def _reading(
+    blocks: list[_Block], settings: Checks, first_line: int, known: Syllables
+) -> Iterator[Finding]:
     sentences: list[tuple[int, str]] = []
     for block in blocks:
         if block.kind != "prose":
@@ -259,9 +264,9 @@ def _reading(blocks: list[_Block], settings: Checks, first_line: int) -> Iterato
     text = " ".join(s if s.endswith((".", "!", "?")) else s + "." for _, s in sentences)
     if len(_words(text)) < MIN_WORDS_FOR_GRADE:
         return
-    grade = flesch_kincaid_grade(text)
+    grade = flesch_kincaid_grade(text, known)
     if grade > settings.reading_grade:
-        hardest = max(sentences, key=lambda s: _sentence_grade(s[1]))
+        hardest = max(sentences, key=lambda s: _sentence_grade(s[1], known))
         yield Finding(
             first_line,
             "reading-grade",
@@ -272,11 +277,11 @@ def _reading(blocks: list[_Block], settings: Checks, first_line: int) -> Iterato
         )
 
 
-def _sentence_grade(sentence: str) -> float:
+def _sentence_grade(sentence: str, known: Syllables) -> float:
     words = _words(sentence)
     if not words:
         return 0.0
-    syllables = sum(syllable_count(w) for w in words)
+    syllables = sum(syllable_count(w, known) for w in words)
     return 0.39 * len(words) + 11.8 * syllables / len(words)
 
 

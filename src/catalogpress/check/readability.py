@@ -26,22 +26,39 @@ _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _VARIANT = re.compile(r"\(\d+\)$")  # "read(2)": a second pronunciation of "read"
 
 
-def flesch_kincaid_grade(text: str) -> float:
+class Syllables:
+    """Syllable counts by word, kept by the build session (check/cache.py Findings) and
+    with it on disk: a text whose words were all seen before is graded without loading
+    the pronouncing dictionary and the hyphenator (a quarter of a second in every new
+    process, most of what a rebuild after one edited overview spent on its checks)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def of_word(self, word: str) -> int:
+        count = self.counts.get(word)
+        if count is None:
+            count = self.counts[word] = _word_syllables(word)
+        return count
+
+
+def flesch_kincaid_grade(text: str, known: Syllables | None = None) -> float:
     """The Flesch-Kincaid grade of `text`, as textstat.flesch_kincaid_grade gives it."""
     words = len(_words(text))
     sentences = _sentence_count(text)
     words_per_sentence = words / sentences if sentences else 0.0
-    syllables_per_word = syllable_count(text) / words if words else 0.0
+    syllables_per_word = syllable_count(text, known) / words if words else 0.0
     if words_per_sentence == 0 or syllables_per_word == 0:
         return 0.0
     return (0.39 * words_per_sentence) + (11.8 * syllables_per_word) - 15.59
 
 
-def syllable_count(word_or_text: str) -> int:
+def syllable_count(word_or_text: str, known: Syllables | None = None) -> int:
     """Syllables in a word or a whole text, as textstat.syllable_count gives them."""
     if not word_or_text:
         return 0
-    return sum(_word_syllables(w) for w in _strip_punctuation(word_or_text).lower().split())
+    count = known.of_word if known is not None else _word_syllables
+    return sum(count(w) for w in _strip_punctuation(word_or_text).lower().split())
 
 
 def _strip_punctuation(text: str) -> str:

@@ -13,7 +13,7 @@ import functools
 import html
 import posixpath
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,15 +94,21 @@ SEARCH_TYPES = {
 }
 
 
-def page_specs(site: Site) -> list[PageSpec]:
-    """Every page of the site's route table, with its template and what it shows."""
+def page_specs(site: Site, rendered: Container[str] | None = None) -> list[PageSpec]:
+    """Every page of the site's route table, with its template and what it shows.
+
+    `rendered`: the pages (by output path) that will be rendered; the others get no
+    context, since working them out is what takes the time (the estimator's data alone
+    took 0.3 s at 1,000 services, for a rebuild that renders one edited page)."""
     contexts = _Contexts(site)
     return [
         PageSpec(
             route.path,
             TEMPLATES[route.kind],
             route.title,
-            contexts.of(route.kind, route.key),
+            contexts.of(route.kind, route.key)
+            if rendered is None or route.path + route.filename in rendered
+            else {},
             site.routes.crumbs(route),
             route.filename,
             SEARCH_TYPES.get(route.kind, "Page"),
@@ -203,14 +209,14 @@ class PageJobs:
         self.kept.inputs = inputs
         bodies = site.bodies() if inputs is not None else None
         self.reuse = _Reuse(bodies, self.kept.outputs, site.body_reads)
-        self.specs = page_specs(site)
-        self.paths = [spec.path + spec.filename for spec in self.specs]
+        self.paths = [route.path + route.filename for route in site.routes.routes]
         self.offered = [tuple((documents or {}).get(path, ())) for path in self.paths]
         self.pages = [
             self.reuse.reused(path, offers)
             for path, offers in zip(self.paths, self.offered, strict=True)
         ]
         self.missing = [i for i, page in enumerate(self.pages) if page is None]
+        self.specs = page_specs(site, {self.paths[i] for i in self.missing})
         self.problems: list[Problem] = []
 
     def __len__(self) -> int:
