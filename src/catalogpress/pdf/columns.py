@@ -176,7 +176,8 @@ def _paragraph_cut(
         if tag != "p" or before + weight - half < 1.5:
             return None
         lines = half - before + 0.5  # the first column takes the odd line
-        if lines < 2 or weight - lines < 2:  # no orphan or widow line
+        text = sum(_lines(t) for _, t in parts if t.strip())
+        if lines < 2 or text - lines < 2:  # no orphan or widow line
             return None
         if max(before + lines, total - before - lines) >= cost - 0.5:
             return None
