@@ -144,7 +144,7 @@ def split_html(html: str) -> list[Markup]:
     parser = _Blocks()
     parser.feed_all(html)
     blocks = parser.blocks
-    if len(blocks) < 2:
+    if not blocks:
         return [Markup(html)]  # noqa: S704 - input is sanitized by markup.py
     weights = [_weight(parts) for _, _, parts in blocks]
     headings = [bool(_HEADING.fullmatch(tag)) for _, tag, _ in blocks]
@@ -161,7 +161,9 @@ _TOKEN = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>|[^<]+")
 
 
 def _paragraph_cut(
-    html: str, blocks: Sequence[tuple[int, str, list[list[str]]]], weights: list[float],
+    html: str,
+    blocks: Sequence[tuple[int, str, list[list[str]]]],
+    weights: list[float],
     cost: float,
 ) -> list[str] | None:
     """The two halves cut at a space inside the paragraph that straddles the middle, when
