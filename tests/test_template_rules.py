@@ -24,8 +24,9 @@ SIGNS = (nodes.Neg, nodes.Pos)
 ORDERING = {"gt", "lt", "gteq", "lteq"}
 # Filters that compute values from data rather than format one.
 COMPUTING_FILTERS = {"sum", "selectattr", "rejectattr", "abs", "min", "max", "round", "groupby"}
-# Functions a template may call: links are the route helper's, not a business rule.
-LAYOUT_CALLS = {"url", "url_for", "absolute", "range"}
+# Functions a template may call: links are the route helper's, not a business rule, and
+# where a printed document's two columns break is layout (pdf/columns.py).
+LAYOUT_CALLS = {"url", "url_for", "absolute", "range", "two_columns", "html_columns"}
 
 
 def _mentions_as_of(node: nodes.Node) -> bool:

@@ -25,6 +25,7 @@ from catalogpress.model.budget import budget_views
 from catalogpress.model.committee import committee_brief
 from catalogpress.model.review import review_packet
 from catalogpress.model.views import Site
+from catalogpress.pdf.columns import split_groups, split_html
 from catalogpress.render.pages import template_problem
 from catalogpress.routes import file_path
 
@@ -204,6 +205,8 @@ def render_documents(
                 url=lambda target: urljoin(base, target),
                 url_for=lambda kind, key="": urljoin(base, site.routes.target(kind, key)),
                 absolute=lambda html, page: absolute_links(html, page, base),
+                two_columns=split_groups,
+                html_columns=split_html,
                 **spec.context,
             )
         except jinja2.TemplateError as exc:
