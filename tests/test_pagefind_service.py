@@ -4,6 +4,7 @@ same way, and a clear error when Pagefind refuses a request or is not there."""
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +158,21 @@ def test_parts_come_from_the_cache_unless_their_pages_changed(
     assert unpack(pack({"a": b"1", "b/c": b""})) == {"a": b"1", "b/c": b""}
     with pytest.raises(ValueError):
         unpack(b"something else")
+
+
+@pytest.mark.parametrize("text", ["", "short", 'a"b\\c\nd\u00e9\U0001f600' * 13, "<p>x</p>" * 40])
+def test_a_big_page_is_sent_in_pieces_as_the_same_bytes(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces (escaped and base64-encoded a few characters at a time here) make exactly
+    the message encoded whole, so a big page is never held five times over."""
+    from catalogpress.index import pagefind_service
+
+    monkeypatch.setattr(pagefind_service, "PIECE", 7)
+    message = {
+        "message_id": 3,
+        "payload": {"type": "AddFile", "index_id": 1, "url": "/a/", "file_contents": text},
+    }
+    pieces = list(pagefind_service.encoded(message))
+    assert len(pieces) > 1 or len(text) <= 7
+    assert base64.b64decode(b"".join(pieces)) == json.dumps(message).encode("utf-8")
