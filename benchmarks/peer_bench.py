@@ -313,7 +313,7 @@ def main() -> None:
         print(
             f"  growth from {small} to {big} services (default build): "
             f"x{b['process'] / a['process']:.1f} for x{big / small:.0f} the services "
-            f"(target <= x{big / small * 1.1:.0f})"
+            f"(target <= x{big / small * 1.1:.1f})"
         )
     print(
         f"\nno search, default, Hugo: best of {args.repeat} full builds (new processes, "
