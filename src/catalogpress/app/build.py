@@ -40,7 +40,7 @@ from catalogpress.pdf.documents import document_specs, links_by_page, render_doc
 from catalogpress.pdf.printer import cached_sizes, print_all
 from catalogpress.pdf.resources import pdf_resources
 from catalogpress.render.outputs import Output
-from catalogpress.render.pages import PageJobs
+from catalogpress.render.pages import PageJobs, Reuse
 from catalogpress.render.theme import (
     builtin_theme_dir,
     compile_ahead,
@@ -174,7 +174,8 @@ def build(
         theme = load_theme(root, site, session)
         inputs = _inputs(sources, as_of, theme.dirs)
         specs = document_specs(site) if pdf else []
-        documents = render_documents(site, theme.env, specs)
+        kept = Reuse(site, inputs, session.documents)
+        documents = render_documents(site, theme.env, specs, kept)
         copies = {**theme.static, **sources.images}
         resources = (
             pdf_resources(site.settings.base_url, theme.dirs, root / "content", copies)

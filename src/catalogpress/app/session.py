@@ -27,6 +27,7 @@ class BuildSession:
     bodies: RenderedBodies = field(default_factory=RenderedBodies)  # markdown, per page
     themes: Environments = field(default_factory=Environments)  # templates, per theme
     pages: RenderedPages = field(default_factory=RenderedPages)  # outputs, per site path
+    documents: RenderedPages = field(default_factory=RenderedPages)  # PDFs' HTML, per path
     written: WrittenFiles = field(default_factory=WrittenFiles)  # per output folder and path
 
     def __post_init__(self) -> None:
@@ -39,6 +40,7 @@ class BuildSession:
         replaced keeps one version of a big catalog in memory, not two."""
         self.checked.forget(file)
         self.pages.clear()
+        self.documents.clear()
         self.written.forget_pages()
 
     def sizes(self) -> dict[str, int]:
@@ -51,5 +53,6 @@ class BuildSession:
             "converters": len(self.bodies.converters),
             "themes": len(self.themes),
             "pages": len(self.pages),
+            "documents": len(self.documents),
             "written": len(self.written),
         }

@@ -4,11 +4,12 @@ writes into the project).
 
 What is kept is what a session holds between the preview's rebuilds (see
 app/session.py) but the checked records: the parsed sources, the plain-language
-findings and the syllables of the words graded, the rendered markdown and the
-rendered pages. Every entry is already checked against the text it was made
-from (a source's whole text, a body's text, the theme's digest and every input
-of the pages), so a stale entry is never used; the file's name holds this
-format, catalogpress' version and Python's, so another version starts afresh.
+findings and the syllables of the words graded, the rendered markdown, the
+rendered pages and the PDF documents' HTML. Every entry is already checked
+against the text it was made from (a source's whole text, a body's text, the
+theme's digest and every input of the pages), so a stale entry is never used;
+the file's name holds this format, catalogpress' version and Python's, so
+another version starts afresh.
 
 Lives in <project>/.catalogpress-cache/session/, beside the PDF cache, and is
 safe to delete at any time; a file that cannot be read is ignored. It is a
@@ -32,7 +33,7 @@ from typing import Any, BinaryIO
 from catalogpress import __version__
 from catalogpress.app.session import BuildSession
 
-FORMAT = "4"  # bump when what is stored changes its layout or meaning
+FORMAT = "5"  # bump when what is stored changes its layout or meaning
 FOLDER = "session"
 SIGNATURE = 32  # bytes of HMAC-SHA256 at the start of the file
 CHUNK = 1 << 20
@@ -160,14 +161,16 @@ def _state(session: BuildSession) -> dict[str, Any]:
     # pickle's memo of them was most of the memory a big catalog's save took.
     try:
         pages = (_strong(session.pages.inputs), session.pages.outputs)
+        documents = (_strong(session.documents.inputs), session.documents.outputs)
     except TypeError:
-        pages = (None, {})
+        pages = documents = (None, {})
     return {
         "sources": session.sources.entries(),
         "findings": session.findings.entries(),
         "syllables": session.findings.syllables.counts,
         "bodies": session.bodies.bodies,
         "pages": pages,
+        "documents": documents,
     }
 
 
@@ -178,4 +181,6 @@ def _restore(session: BuildSession, state: dict[str, Any]) -> None:
     session.bodies.bodies = state["bodies"]
     inputs, outputs = state["pages"]
     session.pages.inputs, session.pages.outputs = _weak(inputs), outputs
+    inputs, outputs = state["documents"]
+    session.documents.inputs, session.documents.outputs = _weak(inputs), outputs
     # The stored documents must outlive this function: the sources cache holds them.

@@ -26,7 +26,7 @@ from catalogpress.model.committee import committee_brief
 from catalogpress.model.review import review_packet
 from catalogpress.model.views import Site
 from catalogpress.pdf.columns import split_groups, split_html
-from catalogpress.render.pages import template_problem
+from catalogpress.render.pages import Reuse, template_problem
 from catalogpress.routes import file_path
 
 
@@ -190,16 +190,19 @@ def document_specs(site: Site) -> list[DocSpec]:
 
 
 def render_documents(
-    site: Site, env: jinja2.Environment, specs: Sequence[DocSpec]
+    site: Site, env: jinja2.Environment, specs: Sequence[DocSpec], reuse: Reuse | None = None
 ) -> dict[str, str]:
-    """The HTML of each document by PDF path; raise SiteError naming template mistakes."""
+    """The HTML of each document by PDF path; raise SiteError naming template mistakes.
+    `reuse`: the HTML kept from the last build, for documents made from what did not
+    change (a warm build rendered all 65 of the sample's again: 0.3 s, more than the
+    rest of a build with nothing to print)."""
     base = site.settings.base_url.rstrip("/") + "/"
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     for spec in specs:
-        try:
-            template = env.get_template(spec.template)
-            pages[spec.path] = template.render(
+
+        def make(spec: DocSpec = spec) -> str:
+            return env.get_template(spec.template).render(
                 site=site,
                 doc=spec,
                 url=lambda target: urljoin(base, target),
@@ -209,10 +212,15 @@ def render_documents(
                 html_columns=split_html,
                 **spec.context,
             )
+
+        try:
+            pages[spec.path] = reuse(spec.path, make) if reuse is not None else make()
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, spec.template, spec.path))
     if problems:
         raise SiteError(sorted(set(problems)))
+    if reuse is not None:
+        reuse.done()
     return pages
 
 

@@ -184,6 +184,26 @@ class RenderedPages:
         return len(self.outputs)
 
 
+class Reuse:
+    """Outputs kept from the last render (in `kept`) handed back while nothing they
+    were made from changed; used for the PDF documents' HTML (pdf/documents.py), as
+    PageJobs does for pages. Call `done()` once every output was asked for."""
+
+    def __init__(self, site: Site, inputs: object, kept: RenderedPages) -> None:
+        if inputs is None or inputs != kept.inputs:
+            kept.outputs = {}
+        kept.inputs = inputs
+        self.kept = kept
+        bodies = site.bodies() if inputs is not None else None
+        self.reuse = _Reuse(bodies, kept.outputs, site.body_reads)
+
+    def __call__(self, name: str, make: Callable[[], Any]) -> Any:
+        return self.reuse(name, (), make)
+
+    def done(self) -> None:
+        self.kept.outputs = self.reuse.kept
+
+
 class PageJobs:
     """One render of the site: the pages to render again, as jobs, and the data files.
 
