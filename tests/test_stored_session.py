@@ -225,6 +225,8 @@ def test_documents_html_is_made_again_only_when_what_it_shows_changed(
     )
     build(scratch.root, tmp_path / "same", MINIMAL_AS_OF, cache=cache, stored=True, search=False)
     assert not [name for name in made if name.endswith(".pdf")]
+    # A build without PDFs in between leaves the documents' HTML kept for the next.
+    build(scratch.root, tmp_path / "html", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
     page = "content/services/email.md"
     scratch.write(page, scratch.path(page).read_text() + "\nOne more plain sentence.\n")
     build(scratch.root, tmp_path / "second", MINIMAL_AS_OF, cache=cache, stored=True, search=False)

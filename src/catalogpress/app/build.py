@@ -174,7 +174,8 @@ def build(
         theme = load_theme(root, site, session)
         inputs = _inputs(sources, as_of, theme.dirs)
         specs = document_specs(site) if pdf else []
-        kept = Reuse(site, inputs, session.documents)
+        # Without PDFs the documents' kept HTML is left as it is, for the next build with them.
+        kept = Reuse(site, inputs, session.documents) if pdf else None
         documents = render_documents(site, theme.env, specs, kept)
         copies = {**theme.static, **sources.images}
         resources = (
