@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -117,20 +117,15 @@ class PendingIndex:
         self._files: list[Output] = []
         self._failure: BaseException | None = None
         self._thread = threading.Thread(
-            target=self._run, args=(pages, language, records, cache, per_part), daemon=True
+            target=self._run,
+            args=(lambda: _index_in_parts(pages, language, records, cache, per_part),),
+            daemon=True,
         )
         self._thread.start()
 
-    def _run(
-        self,
-        pages: list[Output],
-        language: str,
-        records: list[Record],
-        cache: Path | None,
-        per_part: int,
-    ) -> None:
+    def _run(self, make: Callable[[], list[Output]]) -> None:
         try:
-            self._files = _index_in_parts(pages, language, records, cache, per_part)
+            self._files = make()
         except BaseException as exc:  # noqa: BLE001 - raised again by result()
             self._failure = exc
 
