@@ -11,6 +11,17 @@ from typing import Any
 import pytest
 
 from catalogpress.index.pagefind_service import ServiceError, run
+from catalogpress.index.search import start_index
+from catalogpress.render.outputs import Output
+
+
+def index_folder(folder: Path, language: str, **options: Any) -> list[Output]:
+    """The search index of the HTML pages in `folder` (`options` as for start_index)."""
+    pages = [
+        Output(p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*.html")
+    ]
+    return start_index(pages, language, **options).result()
+
 
 NEW = {"type": "NewIndex", "config": {"force_language": "en"}}
 
@@ -88,7 +99,7 @@ def test_a_big_site_is_indexed_in_stable_parts_each_its_own_bundle(tmp_path: Pat
     the search page to merge; a page's part follows from its path alone."""
     import json
 
-    from catalogpress.index.search import FOLDER, PARTS, index_folder
+    from catalogpress.index.search import FOLDER, PARTS
     from catalogpress.index.search_parts import MOST_PARTS, part_count, split
 
     assert [part_count(n, 200, 2500) for n in (0, 124, 200, 201, 800, 1063)] == [1, 1, 1, 2, 4, 8]
@@ -136,7 +147,7 @@ def test_parts_come_from_the_cache_unless_their_pages_changed(
 
     def index(language: str = "en", **options: Any) -> dict[str, bytes]:
         made.clear()
-        found = search.index_folder(site, language, per_part=4, **options)
+        found = index_folder(site, language, per_part=4, **options)
         return {o.path: o.data for o in found}
 
     first = index(cache=cache)

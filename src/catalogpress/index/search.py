@@ -74,17 +74,6 @@ def search_index(
     return start_index(outputs, language, records).result()
 
 
-def index_folder(
-    folder: Path, language: str, records: Iterable[Record] = (), **options: Any
-) -> list[Output]:
-    """`search_index` of the HTML pages written in `folder`; `options` as for
-    `start_index`."""
-    pages = [
-        Output(p.relative_to(folder).as_posix(), p.read_bytes()) for p in folder.rglob("*.html")
-    ]
-    return start_index(pages, language, records, **options).result()
-
-
 def start_index(
     outputs: Iterable[Output],
     language: str,

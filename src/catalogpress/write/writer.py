@@ -267,8 +267,9 @@ class _Writer:
         self.made: set[str] = {""}
 
     def __call__(self, site_path: str, data: bytes) -> None:
-        self._folder(safe_relative(site_path).as_posix())
-        _write(self.root, site_path, data)
+        relative = safe_relative(site_path).as_posix()
+        self._folder(relative)
+        _write(self.root, relative, data)
 
     def _folder(self, relative: str) -> None:
         folder = posixpath.dirname(relative)
@@ -328,7 +329,7 @@ class _Refresh(_Writer):
                     self.present.discard(folder)
                 folder = posixpath.dirname(folder)
         self._folder(relative)
-        _write(self.root, site_path, data)
+        _write(self.root, relative, data)
 
     def finish(self) -> None:
         emptied: set[str] = set()
@@ -344,6 +345,8 @@ class _Refresh(_Writer):
                 os.rmdir(path)
 
 
-def _write(root: Path, site_path: str, data: bytes) -> None:
-    """Write a file whose folder is there (the one place the new site is written)."""
-    root.joinpath(*safe_relative(site_path).parts).write_bytes(data)
+def _write(root: Path, relative: str, data: bytes) -> None:
+    """Write a file whose folder is there (the one place the new site is written);
+    `relative`: its site path as `safe_relative` gave it, already checked."""
+    with open(os.path.join(root, relative), "wb") as out:
+        out.write(data)
