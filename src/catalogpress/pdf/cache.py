@@ -21,6 +21,9 @@ from pathlib import Path
 
 FOLDER = ".catalogpress-cache"
 FORMAT = "1"  # bump when an entry's layout or meaning changes
+# Where each document's cross-referenced anchors fell when it was last printed: only a
+# first guess for the next print (pdf/page_numbers.py), so a wrong one costs time only.
+ANCHOR_PAGES = "anchor-pages.json"
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,36 @@ class PdfCache:
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
+    def anchor_pages(self) -> dict[str, dict[str, int]]:
+        """Each document's linked anchors and their pages when it was last printed."""
+        try:
+            kept = json.loads((self.folder / ANCHOR_PAGES).read_text())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(kept, dict):
+            return {}
+        return {
+            str(path): {str(a): p for a, p in anchors.items() if isinstance(p, int)}
+            for path, anchors in kept.items()
+            if isinstance(anchors, dict)
+        }
+
+    def keep_anchor_pages(self, documents: dict[str, dict[str, int]]) -> None:
+        kept = {path: anchors for path, anchors in sorted(documents.items()) if anchors}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _replace(self.folder / ANCHOR_PAGES, json.dumps(kept, sort_keys=True).encode())
+        except OSError:
+            pass
+
     def prune(self, keep: Iterable[str]) -> None:
         """Forget entries this build did not use, so the cache holds one build's PDFs."""
         wanted = set(keep)
         if not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
+            if path.name == ANCHOR_PAGES:
+                continue
             if path.suffix in (".pdf", ".json", ".tmp") and path.stem not in wanted:
                 path.unlink(missing_ok=True)
 

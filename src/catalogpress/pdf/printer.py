@@ -21,10 +21,17 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.pdf.cache import PdfCache, cache_key
+from catalogpress.pdf.page_numbers import (
+    all_right,
+    anchor_pages,
+    linked_anchors,
+    with_page_numbers,
+)
 from catalogpress.pdf.resources import Resources, local_fetcher
 from catalogpress.render.outputs import Output
 
@@ -48,6 +55,8 @@ class Job:
     key: str  # cache key: the HTML, the renderer, and which files serve the theme
     identifier: str  # the PDF's file identifier: the HTML and the renderer only, so the
     # same document is the same bytes wherever the project lies
+    known_pages: dict[str, int] = field(default_factory=dict)  # anchor → page, from the
+    # last print: a first guess for the cross-references (pdf/page_numbers.py)
 
 
 @dataclass
@@ -58,6 +67,7 @@ class Printed:
     warnings: list[str] = field(default_factory=list)
     cpu: float = 0.0  # seconds of CPU the printing took (0 from the cache)
     font_fallback: bool = False  # fonts were subset with fontTools: HarfBuzz's is missing
+    anchor_pages: dict[str, int] = field(default_factory=dict)  # page of each linked anchor
 
 
 @dataclass
@@ -109,7 +119,6 @@ def _worker_fonts() -> object:
 
 
 def _print(job: Job, resources: Resources, fonts: object) -> Printed:
-    from weasyprint import HTML
     from weasyprint.logger import LOGGER
 
     started = time.process_time()
@@ -117,9 +126,7 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
     collect = _Collect()
     LOGGER.addHandler(collect)
     try:
-        document = HTML(string=job.html, base_url=resources.base, url_fetcher=fetcher).render(
-            font_config=fonts, **OPTIONS
-        )
+        document = _lay_out(job, resources, fetcher, fonts)
         pdf = document.write_pdf(pdf_identifier=job.identifier[:32].encode(), **OPTIONS)
     finally:
         LOGGER.removeHandler(collect)
@@ -141,7 +148,26 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
         refused + others,
         time.process_time() - started,
         any(m.startswith(FONT_FALLBACK) for m in messages),
+        {a: p for a, p in anchor_pages(document.pages).items() if a in linked_anchors(job.html)},
     )
+
+
+def _lay_out(job: Job, resources: Resources, fetcher: object, fonts: object) -> Any:
+    """The laid-out document: first with the cross-references' page numbers of the last
+    print written in, and only if one of them came out wrong, from the HTML itself."""
+    from weasyprint import HTML
+
+    def lay_out(html: str) -> Any:
+        return HTML(string=html, base_url=resources.base, url_fetcher=fetcher).render(
+            font_config=fonts, **OPTIONS
+        )
+
+    guessed, written = with_page_numbers(job.html, job.known_pages)
+    if written:
+        document = lay_out(guessed)
+        if all_right(written, anchor_pages(document.pages)):
+            return document
+    return lay_out(job.html)
 
 
 def _served_files_digest(resources: Resources) -> str:
@@ -190,13 +216,17 @@ def print_all(
     """Every document as PDF bytes, from the cache where nothing changed, else printed."""
     started = time.perf_counter()
     jobs = _jobs(pages, resources)
+    known = cache.anchor_pages() if cache else {}
     done: dict[str, Printed] = {}
     for job in jobs:
         entry = cache.get(job.key) if cache else None
         if entry is not None:
             done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
     # Longest first, so the catalog book does not start last on an otherwise idle pool.
-    todo = sorted((j for j in jobs if j.path not in done), key=lambda j: -len(j.html))
+    todo = sorted(
+        (replace(j, known_pages=known.get(j.path, {})) for j in jobs if j.path not in done),
+        key=lambda j: -len(j.html),
+    )
     try:
         for job, printed in zip(todo, _print_many(todo, resources, workers), strict=True):
             done[job.path] = printed
@@ -207,6 +237,10 @@ def print_all(
         raise SiteError([Problem(path, 0, "", message)]) from None
     if cache:
         cache.prune(j.key for j in jobs)
+        printed_now = {j.path: done[j.path].anchor_pages for j in todo}
+        cache.keep_anchor_pages(
+            {j.path: printed_now.get(j.path, known.get(j.path, {})) for j in jobs}
+        )
     outputs = [Output(j.path, done[j.path].pdf) for j in jobs]
     warnings = [Problem(j.path, 0, "", w, "warning") for j in jobs for w in done[j.path].warnings]
     if any(done[j.path].font_fallback for j in todo):
