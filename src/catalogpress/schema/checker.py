@@ -23,13 +23,27 @@ NO_SOURCE = Source("", 0)
 
 @dataclass(frozen=True)
 class Reference:
-    """A reference to another record, resolved after every file is loaded."""
+    """A reference to another record, resolved after every file is loaded. Its line
+    and field name are found only for a message: a 1,000-service catalog has 16,000
+    references, nearly all of them right, and finding their lines took a third of
+    checking it."""
 
     kind: str  # "service", "category", "person", "audience", "sla", "agency", "page", "image"
     target: str
-    file: str
-    line: int
-    field: str
+    doc: Doc
+    path: Path
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    @property
+    def line(self) -> int:
+        return self.doc.line(self.path)
+
+    @property
+    def field(self) -> str:
+        return dotted(self.path)
 
 
 class Checker:

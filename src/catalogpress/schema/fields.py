@@ -19,7 +19,7 @@ from catalogpress.core.characters import deceptive_message, first_deceptive
 from catalogpress.core.ids import is_id
 from catalogpress.core.suggest import suggest
 from catalogpress.schema.checker import Checker, Invalid, Reference, Source
-from catalogpress.sources.yamldoc import Path, dotted
+from catalogpress.sources.yamldoc import Path
 
 # Every date lies in these years and every amount below MAX_AMOUNT: wide enough for any
 # real catalog, and narrow enough that no date arithmetic or rounding can overflow.
@@ -93,7 +93,7 @@ class Ref(Slug):
     def check(self, value: Any, path: Path, ck: Checker) -> str:
         text = super().check(value, path, ck)
         ck.references.append(
-            Reference(self.kind, text, ck.doc.file, ck.doc.line(path), dotted(path))
+            Reference(self.kind, text, ck.doc, path)
         )
         return text
 
@@ -117,7 +117,7 @@ class ImageRef(Text):
                 "expected images/<file>.png (or .jpg, .gif, .webp), a file in "
                 f"content/images/, got {text!r}",
             )
-        ck.references.append(Reference("image", text, ck.doc.file, ck.doc.line(path), dotted(path)))
+        ck.references.append(Reference("image", text, ck.doc, path))
         return text
 
 
