@@ -166,9 +166,9 @@ def build(
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
     cache = cache or root / CACHE_FOLDER
-    if session is None:
-        session = load_session(cache) if stored else BuildSession()
-    with _collector_paused():
+    with _collector_paused():  # loading the session makes a million objects, no cycles
+        if session is None:
+            session = load_session(cache) if stored else BuildSession()
         site, problems, sources = _load_site(root, as_of, session, pdf)  # load, validate, model
         _stop_on_warnings(problems, strict)
         theme = load_theme(root, site, session)
