@@ -173,3 +173,20 @@ def test_every_cmudict_word_matches_textstat():
 @given(st.lists(st.tuples(st.sampled_from(VOCABULARY), st.sampled_from(SEPARATORS)), max_size=60))
 def test_random_texts_match_textstat(pieces):
     agree("".join(word + sep for word, sep in pieces))
+
+
+def test_a_word_looked_up_in_the_text_has_the_pronunciation_of_the_table():
+    """Few new words are looked up in cmudict's text, many in a table made from all
+    of it; both give each word's first pronunciation, its variants' too ("read(2)")."""
+    from catalogpress.check import readability
+
+    text = "\n" + cmudict.dict_string()
+    table = readability._pronunciations(text)
+    words = [*list(table)[::40], "read", "a", "'bout", "zzyzx", "nosuchword", "a(2)", ""]
+    assert "read(2)" not in table and table["read"]
+    for word in words:
+        assert readability._first_in_text(text, word) == table.get(word), word
+    pronouncer = readability._Pronouncer(text[1:])
+    pronouncer.LOOKUPS = 3
+    assert [pronouncer.first(w) for w in words] == [table.get(w) for w in words]
+    assert pronouncer.table is not None  # it went over to the table after three

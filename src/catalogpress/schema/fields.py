@@ -92,9 +92,7 @@ class Ref(Slug):
 
     def check(self, value: Any, path: Path, ck: Checker) -> str:
         text = super().check(value, path, ck)
-        ck.references.append(
-            Reference(self.kind, text, ck.doc, path)
-        )
+        ck.references.append(Reference(self.kind, text, ck.doc, path))
         return text
 
 
