@@ -110,12 +110,21 @@ def test_right_numbers_lay_each_page_out_once_and_give_the_same_bytes(
     assert warm.pdf == cold.pdf
 
 
-def test_a_wrong_guess_is_printed_again_from_the_html(monkeypatch: pytest.MonkeyPatch):
+def test_a_wrong_guess_is_laid_out_again_with_the_pages_found(monkeypatch: pytest.MonkeyPatch):
     cold = print_pdf(job(document()), RESOURCES)
     layouts = Layouts(monkeypatch)
     wrong = print_pdf(job(document(), {"s1": 2, "s2": 3, "s3": 4}), RESOURCES)
     assert wrong.pdf == cold.pdf and wrong.anchor_pages == cold.anchor_pages
-    assert layouts.count > 2 * cold.pages  # the guess, then the real layout
+    assert layouts.count == 2 * cold.pages  # the guess, then the pages it found
+
+
+def test_numbers_that_never_hold_print_from_the_html(monkeypatch: pytest.MonkeyPatch):
+    cold = print_pdf(job(document()), RESOURCES)
+    monkeypatch.setattr(printer, "all_right", lambda written, landed: False)
+    layouts = Layouts(monkeypatch)
+    never = print_pdf(job(document(), cold.anchor_pages), RESOURCES)
+    assert never.pdf == cold.pdf
+    assert layouts.count > (printer.GUESSES + 1) * cold.pages  # tries, then target-counter
 
 
 def test_the_cache_keeps_the_pages_for_the_next_print_of_a_changed_document(
