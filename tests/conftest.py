@@ -134,4 +134,27 @@ def scratch_built(tmp_path: Path, corpus_baseline: Path) -> Scratch:
     return Scratch(root)
 
 
+@pytest.fixture(scope="session")
+def corpus_baseline_pages(
+    tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path
+) -> Iterator[Path]:
+    """`corpus_baseline` without the PDFs (`catalogpress build --no-pdf`): a second of
+    work where printing the PDFs takes seven or more, for the quick loop's tests of refused
+    input, which fail before anything is printed. Read only: `scratch_built_pages` copies it."""
+    root = tmp_path_factory.mktemp("corpus-pages") / "site-src"
+    shutil.copytree(MINIMAL, root)
+    args = ["build", "-C", str(root), "--as-of", "2025-11-01", "--no-pdf"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    yield from shared(root)
+
+
+@pytest.fixture
+def scratch_built_pages(tmp_path: Path, corpus_baseline_pages: Path) -> Scratch:
+    """Like `scratch_built`, built once without its PDFs."""
+    root = tmp_path / "site-src"
+    shutil.copytree(corpus_baseline_pages, root, symlinks=True)
+    return Scratch(root)
+
+
 BuildFn = Callable[..., object]
