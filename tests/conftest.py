@@ -1,9 +1,11 @@
 """Shared fixtures: scratch copies of the fixture site, and sites built once per session.
 
 Builds that many tests only read are made once per session (`sample_site`,
-`minimal_site`, `corpus_baseline`) in the session's tmp folder; a test that needs to
-change one copies it first. Their teardown fails the run if a test wrote into them, so
-sharing cannot quietly make one test depend on another.
+`sample_pages`, `minimal_site`, `corpus_baseline`, `corpus_baseline_pages`) in the
+session's tmp folder; a test that needs to change one copies it first. Their teardown
+fails the run if a test wrote into them, so sharing cannot quietly make one test depend on
+another. The sample catalog's model and its check (`sample_model`, `sample_check`) are
+made once too: tests only read them.
 
 Every cache the suite fills lives under the session's tmp folder too (`isolated_caches`),
 never in the repo or the developer's ~/.cache, so no run is warmed by an earlier one.
@@ -20,8 +22,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from catalogpress.app.build import build
+from catalogpress.app.build import Report, build, check, load_site
 from catalogpress.app.cli import main
+from catalogpress.model.views import Site
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -102,6 +105,29 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path)
     out = tmp_path_factory.mktemp("sample") / "site"
     build(REPO, out, SAMPLE_AS_OF, cache=out.parent / "cache")
     yield from shared(out)
+
+
+@pytest.fixture(scope="session")
+def sample_pages(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path) -> Iterator[Path]:
+    """The sample catalog's web pages alone (no PDFs, no search index), built once: a
+    second of work where `sample_site` takes a minute. Read only."""
+    out = tmp_path_factory.mktemp("sample-pages") / "site"
+    build(REPO, out, SAMPLE_AS_OF, pdf=False, search=False, cache=out.parent / "cache")
+    yield from shared(out)
+
+
+@pytest.fixture(scope="session")
+def sample_model() -> Site:
+    """The sample catalog's model as of SAMPLE_AS_OF, loaded once. Read only: a test that
+    changes the model loads its own."""
+    site, _ = load_site(REPO, SAMPLE_AS_OF)
+    return site
+
+
+@pytest.fixture(scope="session")
+def sample_check(isolated_caches: Path) -> Report:
+    """`catalogpress check` of the sample catalog as of SAMPLE_AS_OF, run once."""
+    return check(REPO, SAMPLE_AS_OF)
 
 
 @pytest.fixture(scope="session")

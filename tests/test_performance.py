@@ -391,10 +391,8 @@ def minimal_site_unbuilt_tmp(scratch, tmp_path):
     return out
 
 
-def test_the_sample_site_has_a_year_of_results_for_every_listed_service():
-    from .conftest import REPO, SAMPLE_AS_OF
-
-    site, _ = load_site(REPO, SAMPLE_AS_OF)
+def test_the_sample_site_has_a_year_of_results_for_every_listed_service(sample_model):
+    site = sample_model
     listed = {s.id for s in site.services.values() if s.listed}
     cards = site.performance.cards
     assert set(cards) == listed and site.performance.unmeasured == ()
