@@ -9,6 +9,9 @@ made once too: tests only read them.
 
 Every cache the suite fills lives under the session's tmp folder too (`isolated_caches`),
 never in the repo or the developer's ~/.cache, so no run is warmed by an earlier one.
+
+Randomized tests ask `examples(n)` how many cases to draw: n in the full run, a quarter of
+n in the quick loop (`pytest -m "not slow"`, which loads the "quick" Hypothesis profile).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from catalogpress.app.build import Report, build, check, load_site
 from catalogpress.app.cli import main
@@ -32,6 +36,24 @@ MINIMAL = TESTS / "fixtures" / "minimal"
 MINIMAL_AS_OF = dt.date(2025, 11, 1)
 # The sample site's tests pin the date so they do not drift as real time passes.
 SAMPLE_AS_OF = dt.date(2026, 11, 23)
+
+
+# The quick loop's share of each randomized test's cases: Hypothesis draws 100 by default.
+settings.register_profile("quick", max_examples=25)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`-m "not slow"` (the quick loop) loads the "quick" profile, unless a profile is named
+    (`--hypothesis-profile`). The full run, CI's, keeps Hypothesis's default."""
+    quick = "not slow" in (config.getoption("markexpr", "") or "")
+    if quick and not config.getoption("hypothesis_profile", None):
+        settings.load_profile("quick")
+
+
+def examples(n: int) -> int:
+    """How many random cases a test that wants `n` of them draws under the loaded profile:
+    all n by default (100 examples), a quarter of them in the quick loop, at least one."""
+    return max(1, n * settings().max_examples // 100)
 
 
 class Scratch:

@@ -21,7 +21,9 @@ from catalogpress.schema.fields import Money, Slug, Text
 from catalogpress.sources.yamldoc import Doc
 from catalogpress.sources.yamlfile import load_yaml
 
-FAST = settings(max_examples=200, deadline=None)
+from .conftest import examples
+
+FAST = settings(max_examples=examples(200), deadline=None)
 
 
 def checker(data: object) -> Checker:

@@ -10,7 +10,7 @@ from textstat.backend.utils import get_cmudict
 
 from catalogpress.check.readability import flesch_kincaid_grade, syllable_count
 
-from .conftest import REPO
+from .conftest import REPO, examples
 
 SAMPLE_PAGES = sorted((REPO / "content").rglob("*.md"))
 
@@ -172,7 +172,7 @@ def test_every_cmudict_word_matches_textstat():
     assert not mismatches[:20]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(VOCABULARY), st.sampled_from(SEPARATORS)), max_size=60))
 def test_random_texts_match_textstat(pieces):
     agree("".join(word + sep for word, sep in pieces))
