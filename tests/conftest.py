@@ -1,12 +1,17 @@
 """Shared fixtures: scratch copies of the fixture site, and sites built once per session.
 
 Builds that many tests only read are made once per session (`sample_site`,
-`minimal_site`, `corpus_baseline`) in the session's tmp folder; a test that needs to
-change one copies it first. Their teardown fails the run if a test wrote into them, so
-sharing cannot quietly make one test depend on another.
+`sample_pages`, `minimal_site`, `corpus_baseline`, `corpus_baseline_pages`) in the
+session's tmp folder; a test that needs to change one copies it first. Their teardown
+fails the run if a test wrote into them, so sharing cannot quietly make one test depend on
+another. The sample catalog's model and its check (`sample_model`, `sample_check`) are
+made once too: tests only read them.
 
 Every cache the suite fills lives under the session's tmp folder too (`isolated_caches`),
 never in the repo or the developer's ~/.cache, so no run is warmed by an earlier one.
+
+Randomized tests ask `examples(n)` how many cases to draw: n in the full run, a quarter of
+n in the quick loop (`pytest -m "not slow"`, which loads the "quick" Hypothesis profile).
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
-from catalogpress.app.build import build
+from catalogpress.app.build import Report, build, check, load_site
 from catalogpress.app.cli import main
+from catalogpress.model.views import Site
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -29,6 +36,24 @@ MINIMAL = TESTS / "fixtures" / "minimal"
 MINIMAL_AS_OF = dt.date(2025, 11, 1)
 # The sample site's tests pin the date so they do not drift as real time passes.
 SAMPLE_AS_OF = dt.date(2026, 11, 23)
+
+
+# The quick loop's share of each randomized test's cases: Hypothesis draws 100 by default.
+settings.register_profile("quick", max_examples=25)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`-m "not slow"` (the quick loop) loads the "quick" profile, unless a profile is named
+    (`--hypothesis-profile`). The full run, CI's, keeps Hypothesis's default."""
+    quick = "not slow" in (config.getoption("markexpr", "") or "")
+    if quick and not config.getoption("hypothesis_profile", None):
+        settings.load_profile("quick")
+
+
+def examples(n: int) -> int:
+    """How many random cases a test that wants `n` of them draws under the loaded profile:
+    all n by default (100 examples), a quarter of them in the quick loop, at least one."""
+    return max(1, n * settings().max_examples // 100)
 
 
 class Scratch:
@@ -105,6 +130,29 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path)
 
 
 @pytest.fixture(scope="session")
+def sample_pages(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path) -> Iterator[Path]:
+    """The sample catalog's web pages alone (no PDFs, no search index), built once: a
+    second of work where `sample_site` takes a minute. Read only."""
+    out = tmp_path_factory.mktemp("sample-pages") / "site"
+    build(REPO, out, SAMPLE_AS_OF, pdf=False, search=False, cache=out.parent / "cache")
+    yield from shared(out)
+
+
+@pytest.fixture(scope="session")
+def sample_model() -> Site:
+    """The sample catalog's model as of SAMPLE_AS_OF, loaded once. Read only: a test that
+    changes the model loads its own."""
+    site, _ = load_site(REPO, SAMPLE_AS_OF)
+    return site
+
+
+@pytest.fixture(scope="session")
+def sample_check(isolated_caches: Path) -> Report:
+    """`catalogpress check` of the sample catalog as of SAMPLE_AS_OF, run once."""
+    return check(REPO, SAMPLE_AS_OF)
+
+
+@pytest.fixture(scope="session")
 def minimal_site(tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path) -> Iterator[Path]:
     """The fixture site with its PDFs, built once, from a cold cache. Read only."""
     out = tmp_path_factory.mktemp("minimal") / "site"
@@ -131,6 +179,29 @@ def scratch_built(tmp_path: Path, corpus_baseline: Path) -> Scratch:
     """Like `scratch`, already built once (site/ and its cache included)."""
     root = tmp_path / "site-src"
     shutil.copytree(corpus_baseline, root, symlinks=True)
+    return Scratch(root)
+
+
+@pytest.fixture(scope="session")
+def corpus_baseline_pages(
+    tmp_path_factory: pytest.TempPathFactory, isolated_caches: Path
+) -> Iterator[Path]:
+    """`corpus_baseline` without the PDFs (`catalogpress build --no-pdf`): a second of
+    work where printing the PDFs takes seven or more, for the quick loop's tests of refused
+    input, which fail before anything is printed. Read only: `scratch_built_pages` copies it."""
+    root = tmp_path_factory.mktemp("corpus-pages") / "site-src"
+    shutil.copytree(MINIMAL, root)
+    args = ["build", "-C", str(root), "--as-of", "2025-11-01", "--no-pdf"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    yield from shared(root)
+
+
+@pytest.fixture
+def scratch_built_pages(tmp_path: Path, corpus_baseline_pages: Path) -> Scratch:
+    """Like `scratch_built`, built once without its PDFs."""
+    root = tmp_path / "site-src"
+    shutil.copytree(corpus_baseline_pages, root, symlinks=True)
     return Scratch(root)
 
 

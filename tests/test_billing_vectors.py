@@ -20,7 +20,7 @@ from catalogpress.model.money import BILLING_PERIODS, Terms, Totals, charge, e4,
 from catalogpress.render.numbers import format_money
 
 from .checks import require_tool
-from .conftest import REPO
+from .conftest import REPO, examples
 
 NODE = "/usr/bin/node"
 MONEY_JS = REPO / "themes" / "default" / "static" / "money.js"
@@ -246,7 +246,7 @@ CASE = st.tuples(st.one_of(RATE_TERMS, VENDOR_TERMS), e4_decimal(-10_000, 10_000
 TOTALS = st.lists(st.tuples(PERIOD, st.integers(0, 10**12)), max_size=8)
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(CASE, min_size=100, max_size=400), st.lists(TOTALS, max_size=20))
 def test_made_up_cases_match_the_python_rule(pairs, totals):
     check(pairs, [[list(item) for item in items] for items in totals])

@@ -353,16 +353,28 @@ def test_corpus_is_big_enough():
 
 
 def corpus_params(cases: list[Case]) -> list[object]:
-    """A refused input fails before anything is printed; an accepted one builds the site
-    again and prints the PDFs its change touches, which makes it slow."""
-    return [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.safe else []) for c in cases]
+    """A refused input fails before anything is printed, so the quick loop breaks a site
+    built without its PDFs (`scratch_built_pages`), and the full run breaks one with them
+    too (`scratch_built`, "-over-pdfs"): the PDFs must be left as they were as well. An
+    accepted input builds the site again and prints the PDFs its change touches, which
+    makes it slow."""
+    slow = [pytest.mark.slow]
+    params = []
+    for c in cases:
+        if c.safe:
+            params.append(pytest.param(c, "scratch_built", id=c.name, marks=slow))
+        else:
+            params.append(pytest.param(c, "scratch_built_pages", id=c.name))
+            params.append(pytest.param(c, "scratch_built", id=f"{c.name}-over-pdfs", marks=slow))
+    return params
 
 
-@pytest.mark.parametrize("case", corpus_params(CASES))
-def test_bad_input(case: Case, scratch_built: Scratch):
-    """`scratch_built` is the fixture site after one good build (conftest.corpus_baseline,
-    built once per session and copied here): then the case breaks it and builds again."""
-    scratch = scratch_built
+@pytest.mark.parametrize(("case", "built"), corpus_params(CASES))
+def test_bad_input(case: Case, built: str, request: pytest.FixtureRequest):
+    """`built` names the fixture site after one good build (conftest.corpus_baseline or
+    corpus_baseline_pages, built once per session and copied here): then the case breaks
+    it and builds again."""
+    scratch: Scratch = request.getfixturevalue(built)
     runner = CliRunner()
     args = ["build", "-C", str(scratch.root), "--as-of", "2025-11-01"]
     before = snapshot(scratch.root / "site")

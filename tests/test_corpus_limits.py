@@ -23,7 +23,7 @@ from catalogpress.core.errors import Problem, SiteError
 from catalogpress.model.maintenance import _escape
 from catalogpress.render.rate_csv import cell
 
-from .conftest import MINIMAL, MINIMAL_AS_OF, Scratch
+from .conftest import MINIMAL, MINIMAL_AS_OF, Scratch, examples
 from .test_corpus import Case, md, snapshot, sub
 
 AS_OF = ["--as-of", MINIMAL_AS_OF.isoformat()]
@@ -318,7 +318,9 @@ EXTREMES = st.one_of(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(field=st.sampled_from(LIMIT_FIELDS), value=EXTREMES)
 def test_extreme_numbers_and_dates_never_crash(tmp_path_factory, field, value):

@@ -9,18 +9,15 @@ is $64.50 a month in FY2027, so 10 of them are $645.00 a month and $7,740.00 a y
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import re
 import subprocess
 
 import pytest
 
-from catalogpress.app.build import load_site
 from catalogpress.model import estimator
 
 from .checks import have, require_tool, serve_folder
-from .conftest import REPO
 from .test_sample_site import AXE
 from .test_tools_browser import add_service, chromium, estimator_totals, site  # noqa: F401
 
@@ -28,12 +25,6 @@ TEN_SERVERS = "FY2027: $645.00 a month, $7,740.00 a year"  # 10 x $64.50; x 12
 
 
 # --- which service pages offer the estimator and the comparison (the model decides) -------
-
-
-@pytest.fixture(scope="module")
-def sample_model():
-    site_model, _ = load_site(REPO, dt.date(2026, 11, 23))
-    return site_model
 
 
 def test_service_tools_follow_the_ordering_state_and_the_form(sample_model):
@@ -54,12 +45,12 @@ def test_service_tools_follow_the_ordering_state_and_the_form(sample_model):
 
 def test_a_retired_or_unpriced_service_is_not_offered(sample_model):
     groups = estimator.estimator_groups(sample_model)
-    view = sample_model.services["virtual-servers"]
-    sample_model.services["virtual-servers"] = dataclasses.replace(view, status="retired")
-    try:
-        assert estimator.service_tools(sample_model, groups)["virtual-servers"].estimate is None
-    finally:
-        sample_model.services["virtual-servers"] = view
+    retired = dataclasses.replace(sample_model.services["virtual-servers"], status="retired")
+    # A copy with the one service changed: conftest's sample_model is shared, read only.
+    changed = dataclasses.replace(
+        sample_model, services={**sample_model.services, "virtual-servers": retired}
+    )
+    assert estimator.service_tools(changed, groups)["virtual-servers"].estimate is None
     # A proposed service with no rates yet has no rows in the form, so no link.
     without = [
         (c, [(v, rows) for v, rows in entries if v.id != "container-platform"])

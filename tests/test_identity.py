@@ -14,17 +14,16 @@ from catalogpress.app.build import build
 from catalogpress.core.errors import SiteError
 from catalogpress.render.theme import builtin_theme_dir
 
-from .conftest import REPO, SAMPLE_AS_OF
+from .conftest import SAMPLE_AS_OF
 
 THEME = builtin_theme_dir()
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "system-ui", "inherit"}
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("identity") / "site"
-    build(REPO, out, SAMPLE_AS_OF, pdf=False, search=False)
-    return out
+def sample(sample_pages: Path) -> Path:
+    """The sample catalog's pages: conftest's shared session build."""
+    return sample_pages
 
 
 FACE = re.compile(r'@font-face \{ font-family: "([^"]+)"; src: url\(([^)]+)\)')

@@ -17,13 +17,13 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from catalogpress.app.build import build, load_site
+from catalogpress.app.build import build
 from catalogpress.app.cli import main
 from catalogpress.core.errors import SiteError
 from catalogpress.render.numbers import format_rate
 
 from .checks import have, require_tool
-from .conftest import MINIMAL, MINIMAL_AS_OF, REPO, SAMPLE_AS_OF
+from .conftest import MINIMAL, MINIMAL_AS_OF
 
 
 def text(pdf: Path, page: int | None = None) -> str:
@@ -68,12 +68,6 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 
     walk(reader.outline, 1)
     return rows
-
-
-@pytest.fixture(scope="module")
-def sample_model():
-    site, _ = load_site(REPO, SAMPLE_AS_OF)
-    return site
 
 
 @pytest.fixture(scope="module")

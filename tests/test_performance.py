@@ -317,7 +317,10 @@ def test_priorities_the_sla_lacks_and_months_before_the_service(scratch):
     assert any(p.startswith(starts) for p in found), found
 
 
-def test_a_bad_measurement_file_leaves_the_previous_site_untouched(scratch_built):
+def test_a_bad_measurement_file_leaves_the_previous_site_untouched(scratch_built_pages):
+    """Built without PDFs: tests/test_corpus.py's "-over-pdfs" cases show that a refused
+    build leaves the PDFs as they were too."""
+    scratch_built = scratch_built_pages
     before = snapshot(scratch_built.root / "site")
     scratch_built.write("performance.csv", BAD)
     result = CliRunner().invoke(
@@ -388,10 +391,8 @@ def minimal_site_unbuilt_tmp(scratch, tmp_path):
     return out
 
 
-def test_the_sample_site_has_a_year_of_results_for_every_listed_service():
-    from .conftest import REPO, SAMPLE_AS_OF
-
-    site, _ = load_site(REPO, SAMPLE_AS_OF)
+def test_the_sample_site_has_a_year_of_results_for_every_listed_service(sample_model):
+    site = sample_model
     listed = {s.id for s in site.services.values() if s.listed}
     cards = site.performance.cards
     assert set(cards) == listed and site.performance.unmeasured == ()

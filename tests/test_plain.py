@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -251,8 +250,5 @@ def test_unknown_check_name_is_a_plain_error(scratch):
     ]
 
 
-def test_sample_content_passes_every_check():
-    root = Path(__file__).resolve().parents[1]
-    from .conftest import SAMPLE_AS_OF
-
-    assert [str(w) for w in check(root, SAMPLE_AS_OF).warnings] == []
+def test_sample_content_passes_every_check(sample_check):
+    assert [str(w) for w in sample_check.warnings] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+import string
 from decimal import Decimal
 
 import yaml
@@ -20,7 +21,9 @@ from catalogpress.schema.fields import Money, Slug, Text
 from catalogpress.sources.yamldoc import Doc
 from catalogpress.sources.yamlfile import load_yaml
 
-FAST = settings(max_examples=200, deadline=None)
+from .conftest import examples
+
+FAST = settings(max_examples=examples(200), deadline=None)
 
 
 def checker(data: object) -> Checker:
@@ -93,8 +96,20 @@ def test_accepted_slugs_are_safe_path_parts(value):
     assert "/" not in slug and ".." not in slug and not slug.startswith((".", "-"))
 
 
-@given(st.from_regex(SLUG_RE, fullmatch=True).filter(lambda s: len(s) <= 64))
+LOWER_ALNUM = string.ascii_lowercase + string.digits
+# What SLUG_RE matches, built from its parts: a letter, letters and digits, then
+# hyphenated runs of them. st.from_regex(SLUG_RE) draws the same words four times slower.
+WELL_FORMED_SLUGS = st.builds(
+    lambda first, rest, runs: first + rest + "".join("-" + run for run in runs),
+    st.sampled_from(string.ascii_lowercase),
+    st.text(LOWER_ALNUM, max_size=24),
+    st.lists(st.text(LOWER_ALNUM, min_size=1, max_size=12), max_size=5),
+).filter(lambda s: len(s) <= 64)
+
+
+@given(WELL_FORMED_SLUGS)
 def test_well_formed_slugs_are_accepted(value):
+    assert SLUG_RE.fullmatch(value)
     assert Slug().check(value, ("id",), checker(value)) == value
 
 

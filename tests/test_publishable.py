@@ -8,19 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from catalogpress.app.build import build
 from catalogpress.render.theme import breakable, builtin_theme_dir, full_stop, unbroken
-
-from .conftest import REPO, SAMPLE_AS_OF
 
 SITE_CSS = builtin_theme_dir() / "static" / "site.css"
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("publishable") / "site"
-    build(REPO, out, SAMPLE_AS_OF, pdf=False, search=False)
-    return out
+def pages(sample_pages: Path) -> Path:
+    """The sample catalog's pages: conftest's shared session build."""
+    return sample_pages
 
 
 def main_of(page: Path) -> str:

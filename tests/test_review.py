@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from catalogpress.app.build import load_site
 from catalogpress.model.committee import committee_brief
 from catalogpress.model.review import review_packet
+from catalogpress.model.views import Site
 
-from .conftest import REPO, SAMPLE_AS_OF
 
-
-def test_a_packet_shows_the_quarter_results_of_the_agencys_services() -> None:
-    site, _ = load_site(REPO, SAMPLE_AS_OF)
+def test_a_packet_shows_the_quarter_results_of_the_agencys_services(sample_model: Site) -> None:
+    site = sample_model
     agency = next(a for a in site.agencies if a.agency.id == "transportation")
     packet = review_packet(site, agency)
     assert packet.quarter.label == "FY2027 Q1"  # July to September 2026, built November 23
@@ -28,8 +26,8 @@ def test_a_packet_shows_the_quarter_results_of_the_agencys_services() -> None:
     assert servers.result.availability.outcome == card.quarter.availability.outcome
 
 
-def test_the_brief_counts_the_same_results_as_the_scorecards() -> None:
-    site, _ = load_site(REPO, SAMPLE_AS_OF)
+def test_the_brief_counts_the_same_results_as_the_scorecards(sample_model: Site) -> None:
+    site = sample_model
     results = committee_brief(site).results
     assert results is not None and results.quarter.label == "FY2027 Q1"
     cards = site.performance.cards.values()

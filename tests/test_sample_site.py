@@ -8,8 +8,6 @@ import subprocess
 
 import pytest
 
-from catalogpress.app.build import check
-
 from .checks import (
     broken_internal_links,
     have,
@@ -17,14 +15,14 @@ from .checks import (
     serve_folder,
     without_theme_scripts,
 )
-from .conftest import REPO, SAMPLE_AS_OF
+from .conftest import REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 
 
-def test_sample_catalog_has_no_problems():
-    assert [str(w) for w in check(REPO, SAMPLE_AS_OF).warnings] == []
+def test_sample_catalog_has_no_problems(sample_check):
+    assert [str(w) for w in sample_check.warnings] == []
 
 
 @pytest.mark.slow

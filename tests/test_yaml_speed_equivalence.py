@@ -23,6 +23,8 @@ from catalogpress.sources.yaml_errors import explain_syntax_error
 from catalogpress.sources.yamldoc import Doc, dotted
 from catalogpress.sources.yamlfile import MAX_DEPTH, load_yaml
 
+from .conftest import examples
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -303,7 +305,7 @@ def test_edge_cases_match_reference(text):
 
 def test_random_documents_match_reference():
     rng = random.Random(20260401)
-    for _ in range(300):
+    for _ in range(examples(300)):
         _check(_random_yaml(rng, 0, "").lstrip("\n") or "x\n")
 
 
