@@ -67,7 +67,17 @@ def test_web_app_serves_pages_redirects_and_refuses_escapes(scratch, tmp_path):
     assert call(preview, "/", "HEAD")[2] == b""
 
 
-def test_error_page_replaces_every_address_until_fixed(scratch, tmp_path):
+def test_error_page_replaces_every_address_until_fixed(scratch, tmp_path, monkeypatch):
+    import itertools
+    import time
+    import types
+
+    import catalogpress.app.preview as preview_module
+
+    ticks = itertools.count()  # the error page says when it was made: a new time each build
+    clock = types.SimpleNamespace(**vars(time))
+    clock.strftime = lambda _: f"10:00:{next(ticks):02}"
+    monkeypatch.setattr(preview_module, "time", clock)
     preview = Preview(scratch.root, tmp_path / "preview", MINIMAL_AS_OF)
     assert preview.rebuild()
     scratch.replace("rates.yaml", 'amount: "', "amount: ", 1)

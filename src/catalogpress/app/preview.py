@@ -139,6 +139,7 @@ class Preview:
         self.warnings: list[Problem] = []
         self.notes: dict[str, list[Problem]] = {}  # site folder -> warnings about its text
         self.error_page = b""
+        self.error_shows: tuple[list[Problem], list[Problem]] = ([], [])  # on error_page
 
     def rebuild(self) -> bool:
         """Build once; return True when the browser should reload."""
@@ -197,8 +198,11 @@ class Preview:
             time=time.strftime("%H:%M:%S"),
         ).encode("utf-8")
         with self.lock:
-            changed = page != self.error_page
+            # The page carries the time it was made, so what it shows is compared: the
+            # same problems again must not make the browser reload.
+            changed = not self.error_page or (problems, warnings) != self.error_shows
             self.problems, self.error_page = problems, page
+            self.error_shows = (problems, warnings)
         for problem in problems:
             click.echo(str(problem), err=True)
         count = len(problems)
