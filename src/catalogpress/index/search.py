@@ -33,6 +33,7 @@ from typing import Any, cast
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.index.pagefind_service import Message, ServiceError, run
+from catalogpress.index.search_body import search_document
 from catalogpress.index.search_parts import (
     PART_PAGES,
     PartCache,
@@ -92,8 +93,8 @@ def start_index(
 
 
 class PendingIndex:
-    """A search index being made: the pages go to Pagefind from memory, as they are,
-    so nothing is written to disk or parsed twice for it."""
+    """A search index being made: the pages go to Pagefind from memory, cut to what it
+    reads of them, so nothing is written to disk for it."""
 
     def __init__(
         self,
@@ -209,8 +210,9 @@ def _index_files(answer: Message, part: str = "") -> list[Output]:
 def _requests(pages: list[Output], language: str, records: list[Record]) -> Iterator[Message]:
     """What Pagefind is asked, in order: the pages, then the records. Each page's
     address is the one a visitor uses (folder/ for folder/index.html), as Pagefind
-    gives pages it finds on disk. Pages without data-pagefind-body (the 404 page)
-    are left out by Pagefind."""
+    gives pages it finds on disk; each is cut to what Pagefind reads of it (the
+    same index as from the whole page). Pages without data-pagefind-body (the 404
+    page) are sent whole and left out by Pagefind."""
     yield {"type": "NewIndex", "config": {"force_language": language}}
     for page in pages:
         url = "/" + page.path.removesuffix("index.html")
@@ -219,7 +221,7 @@ def _requests(pages: list[Output], language: str, records: list[Record]) -> Iter
             "index_id": None,
             "url": url,
             "file_path": None,
-            "file_contents": page.data.decode("utf-8"),
+            "file_contents": search_document(page.data).decode("utf-8"),
         }
     for record in records:
         yield {
