@@ -166,7 +166,7 @@ def build(
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
     cache = cache or root / CACHE_FOLDER
-    with _collector_paused():  # loading the session makes a million objects, no cycles
+    with _collector_paused():
         if session is None:
             session = load_session(cache) if stored else BuildSession()
         site, problems, sources = _load_site(root, as_of, session, pdf)  # load, validate, model

@@ -20,6 +20,7 @@ the project, and a file whose signature does not match is not loaded.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
@@ -82,13 +83,26 @@ def load_session(cache: Path) -> BuildSession:
             if not hmac.compare_digest(signature, check.digest()):
                 return session
             stored.seek(SIGNATURE)
-            state = pickle.load(stored)  # noqa: S301 - signed with this user's own key
+            state = _unpickled(stored)
         _restore(session, state)
     except OSError:
         return session
     except Exception:  # noqa: BLE001 - a file that cannot be used is only a slower build
         return BuildSession()
     return session
+
+
+def _unpickled(stored: BinaryIO) -> Any:
+    """The stored state, loaded with the cyclic collector paused: its million objects
+    have no cycles, and the collector ran over them again and again (0.7 s of loading a
+    1,000-service session, against 0.15 s without)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(stored)  # noqa: S301 - signed with this user's own key
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def save_session(session: BuildSession, cache: Path) -> None:
