@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from catalogpress.app.cli import main  # noqa: E402
+from catalogpress.app.cli import run  # noqa: E402
 
 if __name__ == "__main__":
-    main()
+    run()

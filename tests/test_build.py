@@ -83,6 +83,24 @@ def test_cli_failure_exit_code_and_no_traceback(scratch):
     assert not (scratch.root / "site").exists()
 
 
+def test_the_command_says_everything_before_it_exits(scratch):
+    """`catalogpress` leaves its objects to the operating system (app/cli.py `run`):
+    what it prints still comes out whole, through a pipe, with the exit code."""
+    for args, code, said in (
+        (["check", "--as-of", "2025-11-01"], 0, "No problems found"),
+        (["build", "--no-pdf", "--as-of", "2025-11-01"], 0, "Built "),
+        (["build", "--as-of", "not-a-date"], 2, "not-a-date"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "catalogpress", *args, "-C", str(scratch.root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == code, (args, proc.stderr)
+        assert said in proc.stdout + proc.stderr, (args, proc.stdout, proc.stderr)
+
+
 def test_check_writes_nothing(scratch):
     result = CliRunner().invoke(main, ["check", "-C", str(scratch.root), "--as-of", "2025-11-01"])
     assert result.exit_code == 0 and "No problems found" in result.output

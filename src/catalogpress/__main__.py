@@ -1,5 +1,5 @@
 """`python -m catalogpress ...`: the same as the `catalogpress` command."""
 
-from catalogpress.app.cli import main
+from catalogpress.app.cli import run
 
-main()
+run()

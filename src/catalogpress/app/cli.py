@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import sys
 import threading
@@ -37,6 +38,27 @@ as_of_option = click.option(
     default=None,
     help="Build the catalog as it stands on this date (default: today, or SOURCE_DATE_EPOCH).",
 )
+
+
+def run() -> None:
+    """The `catalogpress` command: `main`, then an exit that leaves the process' objects
+    to the operating system instead of freeing them one by one, which took half a second
+    after a 1,000-service build (the session and the site are a million objects).
+    Everything the command writes is written and closed by the time `main` returns."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)  # as Python prints a SystemExit message
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code if isinstance(code, int) else 0)
 
 
 @click.group()
