@@ -94,8 +94,8 @@ def load_session(cache: Path) -> BuildSession:
 
 def _unpickled(stored: BinaryIO) -> Any:
     """The stored state, loaded with the cyclic collector paused: its million objects
-    have no cycles, and the collector ran over them again and again (0.7 s of loading a
-    1,000-service session, against 0.15 s without)."""
+    have no cycles, and the collector ran over them again and again (0.2-0.7 s of loading a
+    1,000-service session, against 0.1-0.15 s without)."""
     was_on = gc.isenabled()
     gc.disable()
     try:
