@@ -167,19 +167,29 @@ def corpus_baseline(
     """A copy of the fixture site after one good `catalogpress build` through the CLI:
     its sources, its site/ and its PDF cache, as a project folder looks before someone
     breaks it. Read only: `scratch_built` hands each test its own copy."""
-    root = tmp_path_factory.mktemp("corpus") / "site-src"
+    yield from shared(_built_by_the_command(tmp_path_factory.mktemp("corpus")))
+
+
+def _built_by_the_command(folder: Path, *options: str) -> Path:
+    """A copy of the fixture site in `folder`, after `catalogpress build` with `options`."""
+    root = folder / "site-src"
     shutil.copytree(MINIMAL, root)
-    result = CliRunner().invoke(main, ["build", "-C", str(root), "--as-of", "2025-11-01"])
+    args = ["build", "-C", str(root), "--as-of", "2025-11-01", *options]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    yield from shared(root)
+    return root
+
+
+def _copied(baseline: Path, tmp_path: Path) -> Scratch:
+    root = tmp_path / "site-src"
+    shutil.copytree(baseline, root, symlinks=True)
+    return Scratch(root)
 
 
 @pytest.fixture
 def scratch_built(tmp_path: Path, corpus_baseline: Path) -> Scratch:
     """Like `scratch`, already built once (site/ and its cache included)."""
-    root = tmp_path / "site-src"
-    shutil.copytree(corpus_baseline, root, symlinks=True)
-    return Scratch(root)
+    return _copied(corpus_baseline, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -189,20 +199,13 @@ def corpus_baseline_pages(
     """`corpus_baseline` without the PDFs (`catalogpress build --no-pdf`): a second of
     work where printing the PDFs takes seven or more, for the quick loop's tests of refused
     input, which fail before anything is printed. Read only: `scratch_built_pages` copies it."""
-    root = tmp_path_factory.mktemp("corpus-pages") / "site-src"
-    shutil.copytree(MINIMAL, root)
-    args = ["build", "-C", str(root), "--as-of", "2025-11-01", "--no-pdf"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    yield from shared(root)
+    yield from shared(_built_by_the_command(tmp_path_factory.mktemp("corpus-pages"), "--no-pdf"))
 
 
 @pytest.fixture
 def scratch_built_pages(tmp_path: Path, corpus_baseline_pages: Path) -> Scratch:
     """Like `scratch_built`, built once without its PDFs."""
-    root = tmp_path / "site-src"
-    shutil.copytree(corpus_baseline_pages, root, symlinks=True)
-    return Scratch(root)
+    return _copied(corpus_baseline_pages, tmp_path)
 
 
 BuildFn = Callable[..., object]
