@@ -11,12 +11,11 @@ the next one is in the `BuildSession` its caller passes in (app/session.py).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -28,6 +27,7 @@ from catalogpress.app.session import BuildSession
 from catalogpress.app.stored_session import load_session, save_session
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
+from catalogpress.core.collector import collector_paused
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
@@ -77,24 +77,6 @@ class Report:
     pdfs_printed: int = 0  # the rest came from the cache
     pdf_seconds: float = 0.0
     pdf_cpu: list[float] = field(default_factory=list)  # per printed document
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Run without Python's cyclic garbage collector, then as before.
-
-    Loading, checking and rendering make hundreds of thousands of objects and
-    next to no reference cycles; the collector kept rescanning the loaded
-    catalog (7% of a big build) and found nothing. PDF printing runs with it on:
-    WeasyPrint does make cycles, and its workers inherit the setting.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def default_as_of() -> dt.date:
@@ -166,7 +148,7 @@ def build(
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
     cache = cache or root / CACHE_FOLDER
-    with _collector_paused():
+    with collector_paused():
         if session is None:
             session = load_session(cache) if stored else BuildSession()
         site, problems, sources = _load_site(root, as_of, session, pdf)  # load, validate, model
@@ -195,7 +177,7 @@ def build(
         printed = print_all(documents, resources, pdf_cache)
         _stop_on_warnings(Problems(printed.warnings), strict)
         if printed.sizes != known:  # again, now that every link can tell them
-            with _collector_paused():
+            with collector_paused():
                 offers = links_by_page(specs, printed.sizes)
                 outputs = _render_pages(site, theme.env, offers, inputs, session)
         pdfs = printed.outputs
@@ -314,7 +296,7 @@ def _inputs(sources: Sources, as_of: dt.date, themes: list[Path]) -> tuple[objec
 def check(root: Path, as_of: dt.date | None = None, strict: bool = False) -> Report:
     """Everything a build does except printing PDFs and writing: templates can fail too."""
     session = BuildSession()
-    with _collector_paused():
+    with collector_paused():
         site, problems, _ = _load_site(root, as_of or default_as_of(), session, pdf=True)
         _stop_on_warnings(problems, strict)
         theme = load_theme(root, site, session)

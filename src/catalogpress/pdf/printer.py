@@ -127,10 +127,11 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
     collect = _Collect()
     LOGGER.addHandler(collect)
     try:
-        document = _lay_out(job, resources, fetcher, fonts)
+        document, landed = _lay_out(job, resources, fetcher, fonts)
         pdf = document.write_pdf(pdf_identifier=job.identifier[:32].encode(), **OPTIONS)
     finally:
         LOGGER.removeHandler(collect)
+    linked = linked_anchors(job.html)  # the anchors worth keeping: links point to them
     refused = [
         f"refused to read {url}: documents may only use files of the theme and "
         "content/, and nothing from the network"
@@ -149,16 +150,18 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
         refused + others,
         time.process_time() - started,
         any(m.startswith(FONT_FALLBACK) for m in messages),
-        {a: p for a, p in anchor_pages(document.pages).items() if a in linked_anchors(job.html)},
+        {a: p for a, p in landed.items() if a in linked},
     )
 
 
-def _lay_out(job: Job, resources: Resources, fetcher: object, fonts: object) -> Any:
+def _lay_out(
+    job: Job, resources: Resources, fetcher: object, fonts: object
+) -> tuple[Any, dict[str, int]]:
     """The laid-out document: with the cross-references' page numbers of the last print
     written in; where one came out wrong (an edit moved a page), once more with the
     pages the anchors landed on, which text of another width seldom moves again; and
     only then from the HTML itself (WeasyPrint's target-counter, 106 page layouts for
-    the 46-page book, against 46 a try)."""
+    the 46-page book, against 46 a try). Also the page each anchor landed on."""
     from weasyprint import HTML
 
     def lay_out(html: str) -> Any:
@@ -174,8 +177,9 @@ def _lay_out(job: Job, resources: Resources, fetcher: object, fonts: object) -> 
         document = lay_out(guessed)
         known = anchor_pages(document.pages)
         if all_right(written, known):
-            return document
-    return lay_out(job.html)
+            return document, known
+    document = lay_out(job.html)
+    return document, anchor_pages(document.pages)
 
 
 def _served_files_digest(resources: Resources) -> str:
