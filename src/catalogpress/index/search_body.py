@@ -47,10 +47,6 @@ _OPENER = re.compile(
     rb"<(?:[!?]|s(?:cript|tyle)|t(?:extarea|itle)|xmp|iframe|no(?:embed|frames|script)"
     rb"|plaintext)"
 )
-_VOID_TAG = re.compile(
-    rb"<(?:area|base|br|col|embed|hr|img|input|keygen|link|meta|param|source|track|wbr)"
-    rb"[ \t\n\r\f/>]"
-)
 # What may follow a tag's name (or the end of the text).
 _AFTER_NAME = (b"", *(bytes([c]) for c in b" \t\n\r\f/>"))
 _BODY = b"data-pagefind-body"
@@ -61,6 +57,7 @@ _READ_AFTER = (*_READ_BEFORE, b"<img", b"<title")
 VOID = frozenset(
     b"area base br col embed hr img input keygen link meta param source track wbr".split()
 )
+_VOID_TAG = re.compile(rb"<(?:" + b"|".join(sorted(VOID)) + rb")[ \t\n\r\f/>]")
 # Pagefind: no value, "index" or "true" drop the text only; "all" (and any other
 # value) the whole subtree, filters and metadata included.
 _TEXT_ONLY = (b"", b"index", b"true")
