@@ -27,7 +27,7 @@ from catalogpress.app.session import BuildSession
 from catalogpress.app.stored_session import load_session, save_session
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
-from catalogpress.core.collector import collector_paused
+from catalogpress.core.collector import collector_paused, collector_resumed
 from catalogpress.core.errors import Problem, Problems, SiteError
 from catalogpress.core.parallel import start_map
 from catalogpress.index.pdf_text import search_records
@@ -171,39 +171,39 @@ def build(
         known = cached_sizes(documents, resources, pdf_cache) if resources else {}
         offers = links_by_page(specs, known) if pdf else None
         outputs = _render_pages(site, theme.env, offers, inputs, session)
-    report = Report(warnings=problems.warnings)
-    pdfs: list[Output] = []
-    if resources is not None:
-        printed = print_all(documents, resources, pdf_cache)
-        _stop_on_warnings(Problems(printed.warnings), strict)
-        if printed.sizes != known:  # again, now that every link can tell them
-            with collector_paused():
+        report = Report(warnings=problems.warnings)
+        pdfs: list[Output] = []
+        if resources is not None:
+            with collector_resumed():  # WeasyPrint makes cycles; its workers inherit this
+                printed = print_all(documents, resources, pdf_cache)
+            _stop_on_warnings(Problems(printed.warnings), strict)
+            if printed.sizes != known:  # again, now that every link can tell them
                 offers = links_by_page(specs, printed.sizes)
                 outputs = _render_pages(site, theme.env, offers, inputs, session)
-        pdfs = printed.outputs
-        report.warnings = report.warnings + printed.warnings
-        report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
-        report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
-    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    language = site.settings.language
-    records = search_records(specs, documents) if search else []
-    # Pagefind indexes the pages from memory, in processes of its own, while this one
-    # writes the site (or compares it with the files written before); its files come
-    # last. The command line's build keeps each part of the index in the cache, and
-    # stores its session (final by now) while Pagefind finishes.
-    parts = None if incremental else cache / SEARCH_CACHE
-    index = start_index(outputs, language, records, cache=parts) if search else None
-    meanwhile = (lambda: save_session(session, cache)) if stored and not incremental else None
-    files = chain(outputs, pdfs, _later(index.result if index else list, meanwhile))
-    if incremental:
-        with guard or nullcontext():
-            synced = sync_site(files, copies, output, session.written)
-        report.files, report.changed = synced.total, synced.written + synced.removed
-    else:
-        spare = cache / SPARE_SITE if stored else None
-        report.files = write_site(files, copies, output, spare)
-    if stored and incremental:
-        save_session(session, cache)
+            pdfs = printed.outputs
+            report.warnings = report.warnings + printed.warnings
+            report.pdfs, report.pdfs_printed = len(pdfs), printed.rendered
+            report.pdf_seconds, report.pdf_cpu = printed.seconds, printed.cpu
+        report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+        language = site.settings.language
+        records = search_records(specs, documents) if search else []
+        # Pagefind indexes the pages from memory, in processes of its own, while this one
+        # writes the site (or compares it with the files written before); its files come
+        # last. The command line's build keeps each part of the index in the cache, and
+        # stores its session (final by now) while Pagefind finishes.
+        parts = None if incremental else cache / SEARCH_CACHE
+        index = start_index(outputs, language, records, cache=parts) if search else None
+        meanwhile = (lambda: save_session(session, cache)) if stored and not incremental else None
+        files = chain(outputs, pdfs, _later(index.result if index else list, meanwhile))
+        if incremental:
+            with guard or nullcontext():
+                synced = sync_site(files, copies, output, session.written)
+            report.files, report.changed = synced.total, synced.written + synced.removed
+        else:
+            spare = cache / SPARE_SITE if stored else None
+            report.files = write_site(files, copies, output, spare)
+        if stored and incremental:
+            save_session(session, cache)
     report.seconds = time.perf_counter() - started
     return report
 
