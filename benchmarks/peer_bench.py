@@ -70,6 +70,12 @@ with_start_up = time.perf_counter() - begun
 # The build's own peaks, before the preview-style rebuilds below add theirs.
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+page = sorted((root / "content" / "services").glob("*.md"))[0]
+if sys.argv[6] == "once":  # `catalogpress build` as a user runs it: this build, then the edit
+    page.write_text(page.read_text() + "\nOne more plain sentence.\n")
+    print(json.dumps({"cold": cold, "process": with_start_up, "peak_mb": peak_mb,
+                      "worker_mb": worker_mb}))
+    raise SystemExit
 # Rebuilds as the live preview does them: in this process, updating the site in place,
 # without the search index (the preview leaves it out).
 if "search" in options:
@@ -77,7 +83,6 @@ if "search" in options:
 started = time.perf_counter()
 pipeline.build(root, out, as_of, incremental=True, **kwargs)
 warm = time.perf_counter() - started
-page = sorted((root / "content" / "services").glob("*.md"))[0]
 page.write_text(page.read_text() + "\nOne more plain sentence.\n")
 started = time.perf_counter()
 report = pipeline.build(root, out, as_of, incremental=True, **kwargs)
@@ -113,14 +118,28 @@ def settle() -> None:
     os.sync()
 
 
-def ours(root: Path, out: Path, mode: str, cold: bool = True) -> dict[str, float]:
+def ours(
+    root: Path, out: Path, mode: str, cold: bool = True, once: bool = False
+) -> dict[str, float]:
     """mode: "html" (pages only), "search" (pages and search index) or "pdf" (pages, PDFs).
-    `cold`: without what earlier runs kept on disk (the stored session, the PDF cache)."""
+    `cold`: without what earlier runs kept on disk (the stored session, the PDF cache).
+    `once`: the build alone, as `catalogpress build` runs it (without the preview-style
+    rebuilds into the same folder after it), then the edit the next run starts from."""
     if cold:
         shutil.rmtree(root / ".catalogpress-cache", ignore_errors=True)
     settle()
     proc = subprocess.run(
-        [sys.executable, "-c", OUR_RUN, str(REPO / "src"), str(root), str(out), mode, AS_OF],
+        [
+            sys.executable,
+            "-c",
+            OUR_RUN,
+            str(REPO / "src"),
+            str(root),
+            str(out),
+            mode,
+            AS_OF,
+            "once" if once else "full",
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONHASHSEED": "0"},
@@ -249,8 +268,15 @@ def main() -> None:
                 key=lambda run: run["process"],
             )
             # `catalogpress build` again, a new process, after the last run's edit of
-            # one overview: what the session kept on disk is for.
-            second = ours(root, work / "site-s0", "search", cold=False)
+            # one overview: what the session kept on disk is for. Each of these runs
+            # edits for the next; the best counts, as for the cold builds.
+            second = min(
+                (
+                    ours(root, work / "site-s0", "search", cold=False, once=True)
+                    for _ in range(args.repeat)
+                ),
+                key=lambda run: run["process"],
+            )
             pdf = (
                 ours(generate(size, work / "catalog-pdf"), work / "site-pdf", "pdf")
                 if size == min(sizes) and size <= PDF_MAX
@@ -319,7 +345,8 @@ def main() -> None:
         f"\nno search, default, Hugo: best of {args.repeat} full builds (new processes, "
         "start-up included); MkDocs: one build.\n"
         "default = search index on, no PDFs; search = its share spent on the index;\n"
-        "2nd run = `catalogpress build` again, a new process, after editing one overview;\n"
+        "2nd run = `catalogpress build` again, a new process, after editing one overview\n"
+        "(best of as many such runs, each after the last one's edit);\n"
         "peak MB = the default build's process; child MB = its largest child (forked "
         "workers, Pagefind)."
     )

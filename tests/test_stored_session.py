@@ -235,3 +235,53 @@ def test_documents_html_is_made_again_only_when_what_it_shows_changed(
     monkeypatch.undo()
     build(scratch.root, tmp_path / "fresh", MINIMAL_AS_OF, cache=tmp_path / "none", search=False)
     assert files(tmp_path / "second") == files(tmp_path / "fresh")
+
+
+def test_the_session_is_stored_from_a_forked_copy_and_waited_for(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`catalogpress build` stores its session from a forked copy of itself while it
+    writes the site, and returns only once the copy has stored it; a copy that cannot
+    be made stores it in the build's own process."""
+    import os
+
+    cache = tmp_path / "cache"
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        child = real_fork()
+        if child:
+            forks.append(child)
+        return child
+
+    monkeypatch.setattr(stored_session.os, "fork", fork)
+    build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):  # the build waited for it already
+        os.waitpid(forks[0], os.WNOHANG)
+    assert load_session(cache).sizes()["pages"]
+    assert [p.name for p in (cache / "session").iterdir()] == [
+        stored_session._file(cache).name  # no temporary file left beside it
+    ]
+
+    def no_room() -> int:
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(stored_session.os, "fork", no_room)
+    for path in (cache / "session").iterdir():
+        path.unlink()
+    build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert load_session(cache).sizes()["pages"]
+
+
+def test_an_interrupted_save_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stored_session.pickle, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_session(BuildSession(), tmp_path)
+    assert list((tmp_path / "session").iterdir()) == []

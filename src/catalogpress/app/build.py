@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 from catalogpress.app.session import BuildSession
-from catalogpress.app.stored_session import load_session, save_session
+from catalogpress.app.stored_session import load_session, save_session, start_saving
 from catalogpress.check.plain_language import check_plain_language
 from catalogpress.check.validate import validate
 from catalogpress.core.collector import collector_paused, collector_resumed
@@ -190,31 +190,30 @@ def build(
         # Pagefind indexes the pages from memory, in processes of its own, while this one
         # writes the site (or compares it with the files written before); its files come
         # last. The command line's build keeps each part of the index in the cache, and
-        # stores its session (final by now) while Pagefind finishes.
+        # stores its session (final by now) from a process of its own meanwhile too.
         parts = None if incremental else cache / SEARCH_CACHE
         index = start_index(outputs, language, records, cache=parts) if search else None
-        meanwhile = (lambda: save_session(session, cache)) if stored and not incremental else None
-        files = chain(outputs, pdfs, _later(index.result if index else list, meanwhile))
+        files = chain(outputs, pdfs, _later(index.result if index else list))
         if incremental:
             with guard or nullcontext():
                 synced = sync_site(files, copies, output, session.written)
             report.files, report.changed = synced.total, synced.written + synced.removed
+            if stored:
+                save_session(session, cache)
         else:
-            spare = cache / SPARE_SITE if stored else None
-            report.files = write_site(files, copies, output, spare)
-        if stored and incremental:
-            save_session(session, cache)
+            stored_at_last = start_saving(session, cache) if stored else None
+            try:
+                spare = cache / SPARE_SITE if stored else None
+                report.files = write_site(files, copies, output, spare)
+            finally:
+                if stored_at_last:
+                    stored_at_last()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _later(
-    make: Callable[[], Iterable[Output]], first: Callable[[], None] | None = None
-) -> Iterator[Output]:
-    """The outputs `make` returns, made only when the writer gets to them, after
-    `first` (work for this process while it would wait for them)."""
-    if first:
-        first()
+def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:
+    """The outputs `make` returns, made only when the writer gets to them."""
     yield from make()
 
 

@@ -27,6 +27,7 @@ import pickle
 import secrets
 import sys
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -123,6 +124,37 @@ def save_session(session: BuildSession, cache: Path) -> None:
         os.replace(temp, target)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         temp.unlink(missing_ok=True)
+    except BaseException:  # interrupted: leave no half-written file behind
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def start_saving(session: BuildSession, cache: Path) -> Callable[[], None]:
+    """Store `session` in `cache` from a forked copy of this process, while this one
+    goes on (writing the site); return the function that waits until it is stored.
+
+    Pickling and signing a 1,000-service session takes 0.3-0.45 s, which the build
+    otherwise spent after writing its pages, with nothing else to do on this core
+    but wait for Pagefind. The copy shares this process' memory until either writes
+    to it, and touches nothing but the session and its own file."""
+    try:
+        child = os.fork()
+    except OSError:  # no room for another process: store it here, as before
+        save_session(session, cache)
+        return lambda: None
+    if child == 0:  # pragma: no cover - runs in the forked copy, which never returns
+        try:
+            save_session(session, cache)
+        finally:
+            os._exit(0)
+
+    def wait() -> None:
+        try:
+            os.waitpid(child, 0)
+        except ChildProcessError:  # already waited for
+            pass
+
+    return wait
 
 
 class _Signed:

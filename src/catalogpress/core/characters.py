@@ -35,7 +35,7 @@ _NAMES = {
 }
 # Tab, line feed and carriage return are layout; every other C0 and C1 control is not.
 _CONTROLS = [c for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if c not in (9, 10, 13)]
-_DECEPTIVE = re.compile(
+DECEPTIVE = re.compile(
     "[" + "".join(f"\\x{c:02x}" for c in _CONTROLS) + "".join(f"\\u{c:04x}" for c in _NAMES) + "]"
 )
 
@@ -49,7 +49,7 @@ def describe(char: str) -> str:
 
 def first_deceptive(text: str) -> int | None:
     """The offset of the first character the policy refuses, or None."""
-    found = _DECEPTIVE.search(text)
+    found = DECEPTIVE.search(text)
     return found.start() if found else None
 
 
@@ -66,7 +66,7 @@ def shown(text: str, keep: str = "") -> str:
     unless in `keep`, written as an escape, so a file name or a link target cannot move
     the cursor, reorder the line or fake a line of output."""
     return "".join(
-        f"\\u{ord(c):04x}" if (c in "\t\n\r" and c not in keep) or _DECEPTIVE.match(c) else c
+        f"\\u{ord(c):04x}" if (c in "\t\n\r" and c not in keep) or DECEPTIVE.match(c) else c
         for c in text
     )
 

@@ -32,14 +32,14 @@ from catalogpress.render.outputs import Output
 FORMAT = "1"  # bump when what a key covers or an entry holds changes
 FOLDER = "search"  # inside the project's cache folder
 # Pages a part holds on average, at most, before the site is split in twice as many
-# parts: one part re-indexed costs ~0.5 s at this size (Pagefind fed from memory
-# works on one core), and every part is one more index for the search page to load.
-# At 1,000 services: 8 parts of 110-150 pages; an edited overview changed one.
-# Measured (2026-12-01, pages cut to what Pagefind reads): 100 (16 parts) re-indexes
-# an edit in 0.74 s against 1.34 s, but costs the cold build 0.3 s more of Pagefind,
-# the index 12% more bytes, and every visitor's first search 0.5-1.3 s more (the
-# search page merges the parts one after another: 184 requests against 144).
-PART_PAGES = 200
+# parts: a build after an edit runs Pagefind again for the parts it changed (fed from
+# memory, Pagefind works on one core), and every part is one more index for the search
+# page to load. At 1,000 services: 16 parts of 50-80 pages; an edited overview changes
+# one. Measured (2026-12-02, pages cut to what Pagefind reads, the search page loading
+# the parts at once): 100 pages (16 parts) against 200 (8) re-indexes an edit in
+# 0.40 s against 0.75 s, the second build 0.3 s sooner, for 0.1-0.3 s more on a cold
+# build (0.3-0.7 s more of Pagefind's CPU) and 11% more index bytes (3.0 MB, 2.7 MB).
+PART_PAGES = 100
 # No more parts than this (requests per search in the browser) unless a part would
 # then hold more than Pagefind should index at once (`most`).
 MOST_PARTS = 16
