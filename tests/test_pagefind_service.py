@@ -187,3 +187,15 @@ def test_a_big_page_is_sent_in_pieces_as_the_same_bytes(
     pieces = list(pagefind_service.encoded(message))
     assert len(pieces) > 1 or len(text) <= 7
     assert base64.b64decode(b"".join(pieces)) == json.dumps(message).encode("utf-8")
+
+
+def test_the_binary_is_found_where_pagefinds_own_lookup_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pagefind.service import get_executable
+
+    from catalogpress.index.pagefind_service import executable
+
+    assert executable() == get_executable()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "pagefind"))
+    assert executable() == get_executable() == tmp_path / "pagefind"
