@@ -348,3 +348,15 @@ def test_real_pages_stay_far_below_the_markdown_limits():
     assert cost_problem(nested) is None
     assert cost_problem(escaped) is None
     assert cost_problem("word " * 39_000) is None  # 195,000 characters
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+@settings(max_examples=examples(400))
+def test_the_ascii_shortcut_finds_what_the_pattern_finds(text: str) -> None:
+    """first_deceptive looks through ASCII text byte-wise before using the pattern:
+    the same answer either way, for ASCII (control characters) and for any text."""
+    from catalogpress.core.characters import DECEPTIVE
+
+    found = DECEPTIVE.search(text)
+    assert first_deceptive(text) == (found.start() if found else None)
+    assert first_deceptive("plain\ttext\r\n" * 1000 + "\x1b[2J") == 12000

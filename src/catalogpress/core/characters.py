@@ -47,8 +47,18 @@ def describe(char: str) -> str:
     return f"U+{code:04X} ({name})"
 
 
+# In ASCII text only these can deceive; looked for byte-wise first (see first_deceptive).
+_ASCII_REFUSED = bytes(c for c in _CONTROLS if c < 0x80)
+
+
 def first_deceptive(text: str) -> int | None:
     """The offset of the first character the policy refuses, or None."""
+    if text.isascii():
+        # Sources are nearly always ASCII: a 5 MB catalog and rate sheet pass through
+        # bytes.translate in half the time the pattern takes to scan them.
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_REFUSED)) == len(data):
+            return None
     found = DECEPTIVE.search(text)
     return found.start() if found else None
 
