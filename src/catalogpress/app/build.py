@@ -208,15 +208,27 @@ def build(
             if stored:
                 save_session(session, cache)
         else:
-            stored_at_last = start_saving(session, cache) if stored else None
-            try:
-                spare = cache / SPARE_SITE if stored else None
-                report.files = write_site(files, copies, output, spare)
-            finally:
-                if stored_at_last:
-                    stored_at_last()
+            report.files = _replace_site(files, copies, output, session, cache if stored else None)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _replace_site(
+    files: Iterable[Output],
+    copies: dict[str, Path],
+    output: Path,
+    session: BuildSession,
+    cache: Path | None,
+) -> int:
+    """Write the new site in place of the old; with `cache` (the command line), refresh
+    the site kept there into it, and store the session meanwhile."""
+    if cache is None:
+        return write_site(files, copies, output)
+    stored = start_saving(session, cache)
+    try:
+        return write_site(files, copies, output, cache / SPARE_SITE)
+    finally:
+        stored()
 
 
 def _later(make: Callable[[], Iterable[Output]]) -> Iterator[Output]:
