@@ -311,3 +311,26 @@ def test_reading_the_kept_site_ahead_is_only_a_hint(
     assert not reading.is_alive()
     writer._read_ahead(tmp_path / "gone")  # no folder: nothing to do, no error
     assert opened == [str(spare / "services" / "email" / "index.html")]
+
+
+def test_a_copy_that_hangs_while_storing_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build waits a bounded time for its forked copy: one that hangs is stopped,
+    its half-written file removed, and the next build simply starts afresh."""
+    import os
+    import time
+
+    def hangs(session: BuildSession, cache: Path) -> None:
+        temp = stored_session._temp(stored_session._file(cache), os.getpid())
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(b"half a session")
+        time.sleep(60)
+
+    monkeypatch.setattr(stored_session, "SAVE_LIMIT", 0.5)
+    monkeypatch.setattr(stored_session, "save_session", hangs)
+    began = time.monotonic()
+    stored_session.start_saving(BuildSession(), tmp_path)()
+    assert time.monotonic() - began < 30
+    assert list((tmp_path / "session").iterdir()) == []
+    assert load_session(tmp_path).sizes()["sources"] == 0

@@ -25,7 +25,9 @@ import hmac
 import os
 import pickle
 import secrets
+import signal
 import sys
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +41,9 @@ FORMAT = "5"  # bump when what is stored changes its layout or meaning
 FOLDER = "session"
 SIGNATURE = 32  # bytes of HMAC-SHA256 at the start of the file
 CHUNK = 1 << 20
+# Seconds a build waits for the forked copy storing its session (a 10,000-service session
+# is stored in a few seconds).
+SAVE_LIMIT = 120.0
 
 
 def _file(cache: Path) -> Path:
@@ -108,7 +113,7 @@ def save_session(session: BuildSession, cache: Path) -> None:
     if key is None:
         return
     target = _file(cache)
-    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temp = _temp(target, os.getpid())
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in target.parent.glob("session-*.pickle"):  # other versions' files
@@ -149,12 +154,33 @@ def start_saving(session: BuildSession, cache: Path) -> Callable[[], None]:
             os._exit(0)
 
     def wait() -> None:
-        try:
-            os.waitpid(child, 0)
-        except ChildProcessError:  # already waited for
-            pass
+        _wait_for(child, _temp(_file(cache), child))
 
     return wait
+
+
+def _temp(target: Path, pid: int) -> Path:
+    """Where process `pid` writes the session before it replaces `target`."""
+    return target.with_name(f"{target.name}.{pid}.tmp")
+
+
+def _wait_for(child: int, temp: Path) -> None:
+    """Wait for the copy storing the session, at most SAVE_LIMIT seconds. A copy that
+    takes longer is stopped (the next build starts afresh): the build must return even
+    if the copy hangs, which a process forked beside running threads may, in principle."""
+    deadline = time.monotonic() + SAVE_LIMIT
+    pause = 0.001
+    try:
+        while os.waitpid(child, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                temp.unlink(missing_ok=True)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+    except ChildProcessError:  # already waited for
+        pass
 
 
 class _Signed:
