@@ -170,10 +170,11 @@ def _answers(receive: IO[bytes]) -> Iterator[Message]:
     """The service's answers as they come: base64 JSON, each ended by a comma."""
     parts: list[bytes] = []
     while chunk := receive.read1(1 << 16):  # type: ignore[attr-defined]
-        while (comma := chunk.find(b",")) >= 0:
-            parts.append(chunk[:comma])
-            chunk = chunk[comma + 1 :]
+        start = 0  # where the next answer starts: a chunk holds hundreds of short ones
+        while (comma := chunk.find(b",", start)) >= 0:
+            parts.append(chunk[start:comma])
+            start = comma + 1
             raw, parts = b"".join(parts), []
             if raw.strip():
                 yield json.loads(base64.b64decode(raw))
-        parts.append(chunk)
+        parts.append(chunk[start:])
