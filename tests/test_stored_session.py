@@ -334,3 +334,24 @@ def test_a_copy_that_hangs_while_storing_is_stopped(
     assert time.monotonic() - began < 30
     assert list((tmp_path / "session").iterdir()) == []
     assert load_session(tmp_path).sizes()["sources"] == 0
+
+
+def test_without_fork_or_fadvise_the_build_stores_and_writes_as_before(
+    scratch: Scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system has neither (macOS lacks posix_fadvise), the session is stored
+    in the build's own process and the kept site is not read ahead."""
+    import os
+
+    from catalogpress.write import writer
+
+    started: list[object] = []
+    monkeypatch.setattr(writer.threading, "Thread", lambda **kw: started.append(kw))
+    monkeypatch.delattr(os, "fork")
+    monkeypatch.delattr(os, "posix_fadvise")
+    cache = tmp_path / "cache"
+    for _ in range(3):  # the third build has a kept site (the first one's) to refresh
+        build(scratch.root, tmp_path / "site", MINIMAL_AS_OF, cache=cache, stored=True, **OPTIONS)
+    assert (cache / "spare-site").is_dir()
+    assert load_session(cache).sizes()["pages"]
+    assert started == []  # no read-ahead thread, which would have failed on its first file

@@ -144,7 +144,7 @@ def start_saving(session: BuildSession, cache: Path) -> Callable[[], None]:
     to it, and touches nothing but the session and its own file."""
     try:
         child = os.fork()
-    except OSError:  # no room for another process: store it here, as before
+    except (OSError, AttributeError):  # no room for another process, or no fork: store here
         save_session(session, cache)
         return lambda: None
     if child == 0:  # pragma: no cover - runs in the forked copy, which never returns
