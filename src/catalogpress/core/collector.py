@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused() -> AbstractContextManager[None]:
     """Run without Python's cyclic garbage collector, then as before.
 
     Loading, checking and rendering make hundreds of thousands of objects and
@@ -18,23 +17,20 @@ def collector_paused() -> Iterator[None]:
     the site is written (collecting those objects between render and write cost a
     second build at 1,000 services 0.3 s), but for PDF printing (`collector_resumed`).
     """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
+    return _collector(on=False)
+
+
+def collector_resumed() -> AbstractContextManager[None]:
+    """Run with the collector on inside `collector_paused`: WeasyPrint makes
+    reference cycles, and its printing workers inherit the setting."""
+    return _collector(on=True)
 
 
 @contextmanager
-def collector_resumed() -> Iterator[None]:
-    """Run with the collector on inside `collector_paused`: WeasyPrint makes
-    reference cycles, and its printing workers inherit the setting."""
+def _collector(on: bool) -> Iterator[None]:
     was_on = gc.isenabled()
-    gc.enable()
+    (gc.enable if on else gc.disable)()
     try:
         yield
     finally:
-        if not was_on:
-            gc.disable()
+        (gc.enable if was_on else gc.disable)()

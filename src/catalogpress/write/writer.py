@@ -112,21 +112,28 @@ def start_reading_ahead(spare: Path) -> None:
 
 
 def _read_ahead(root: Path) -> None:
-    folders = [str(root)]
     try:
-        while folders:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        kept = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-                        try:
-                            os.posix_fadvise(kept, 0, 0, os.POSIX_FADV_WILLNEED)
-                        finally:
-                            os.close(kept)
+        for entry in _entries(root):
+            if entry.is_file(follow_symlinks=False):
+                kept = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                try:
+                    os.posix_fadvise(kept, 0, 0, os.POSIX_FADV_WILLNEED)
+                finally:
+                    os.close(kept)
     except OSError:
         pass
+
+
+def _entries(root: Path) -> Iterator[os.DirEntry[str]]:
+    """Everything in the folder `root` and below it, each folder's entries before the
+    folders inside it are looked into; links are not followed."""
+    folders = [str(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                yield entry
 
 
 def _moved(source: Path, target: Path) -> bool:
@@ -325,17 +332,13 @@ class _Refresh(_Writer):
         self.present: set[str] = set()
         self.wanted: set[str] = set()
         start = len(str(root)) + 1
-        folders = [str(root)]
-        while folders:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                        self.made.add(entry.path[start:])
-                    elif entry.is_file(follow_symlinks=False):
-                        self.present.add(entry.path[start:])
-                    else:  # a link, a pipe...: nothing a site of ours holds
-                        os.unlink(entry.path)
+        for entry in _entries(root):
+            if entry.is_dir(follow_symlinks=False):
+                self.made.add(entry.path[start:])
+            elif entry.is_file(follow_symlinks=False):
+                self.present.add(entry.path[start:])
+            else:  # a link, a pipe...: nothing a site of ours holds
+                os.unlink(entry.path)
 
     def __call__(self, site_path: str, data: bytes) -> None:
         relative = safe_relative(site_path).as_posix()
