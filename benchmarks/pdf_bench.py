@@ -12,8 +12,10 @@ included), how many PDFs were printed, and peak memory (resident set) of the bui
 process and of the largest worker; then the targets of issue 19 as ratios measured in
 the same run:
 
-- cold PDF step within 1.15x the 2-core bound (the longest document, or half the CPU
-  of all documents, whichever is more: two idle cores cannot print faster);
+- cold PDF step within 1.15x the 2-core bound (the longest print, or half the CPU of
+  all prints, whichever is more: two idle cores cannot print faster). A print is a
+  document, or one round of one part of the catalog book, which is printed in parts
+  (pdf/parts.py);
 - a build with nothing changed within 1.2x the same build without PDFs;
 - the PDF step after one edited service within 0.4x the cold PDF step.
 
@@ -175,18 +177,19 @@ def main() -> None:
         )
         print(
             f"  {'':9} {'build':>8} {'PDF wall':>9} {'CPU':>8} {'printed':>8} "
-            f"{'doc CPU sum':>12} {'longest doc':>12} {'2-core bound':>13}"
+            f"{'print CPU sum':>14} {'longest print':>14} {'2-core bound':>13}"
         )
         for phase in PHASES:
             row = result[phase]
             bound = max(row["doc_cpu_max"], row["doc_cpu_sum"] / 2)
             print(
                 f"  {phase:9} {row['build_s']:>7.2f}s {row['pdf_s']:>8.2f}s "
-                f"{row['cpu_s']:>7.2f}s {row['printed']:>8} {row['doc_cpu_sum']:>11.2f}s "
-                f"{row['doc_cpu_max']:>11.2f}s {bound:>12.2f}s"
+                f"{row['cpu_s']:>7.2f}s {row['printed']:>8} {row['doc_cpu_sum']:>13.2f}s "
+                f"{row['doc_cpu_max']:>13.2f}s {bound:>12.2f}s"
             )
         print(
-            "  (CPU: the whole build, workers included; doc CPU: WeasyPrint per document; "
+            "  (CPU: the whole build, workers included; print CPU: WeasyPrint per print, a "
+            "document or a round of a part of the book; "
             "2-core bound: the PDF step on 2 idle cores cannot be faster than this)"
         )
         print_targets(result)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalogpress.pdf import printer
+from catalogpress.pdf import print_run
+from catalogpress.pdf.resources import Resources
 
 HTML = "<html lang=en><title>{0}</title><body><h1>{0}</h1><p>Some text to print.</p>"
 
@@ -14,13 +15,13 @@ def documents(count: int) -> dict[str, str]:
     return {f"pdf/doc-{i}.pdf": HTML.format(f"Document {i}") for i in range(count)}
 
 
-RESOURCES = printer.Resources(base="https://catalog.example/", files={}, roots=())
+RESOURCES = Resources(base="https://catalog.example/", files={}, roots=())
 
 
 def test_a_missing_subsetter_is_said_once_with_the_fix(monkeypatch):
     fonts = pytest.importorskip("weasyprint.pdf.fonts")
     monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # as on a machine without it
-    report = printer.print_all(documents(3), RESOURCES, cache=None, workers=1)
+    report = print_run.print_all(documents(3), RESOURCES, cache=None, workers=1)
     said = [str(w) for w in report.warnings]
     assert said == [
         "warning: pdf/: PDFs print about twice as slowly on this computer because "
@@ -35,5 +36,5 @@ def test_with_the_subsetter_nothing_is_said():
     fonts = pytest.importorskip("weasyprint.pdf.fonts")
     if fonts.harfbuzz_subset is None:
         pytest.skip("HarfBuzz's subsetter is not installed here")
-    report = printer.print_all(documents(2), RESOURCES, cache=None, workers=1)
+    report = print_run.print_all(documents(2), RESOURCES, cache=None, workers=1)
     assert report.warnings == []

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+import catalogpress.pdf.parts as parts
+import catalogpress.pdf.print_run as print_run
 import catalogpress.pdf.printer as printer
 from catalogpress.app.build import build
 from catalogpress.pdf.cache import ANCHOR_PAGES, PdfCache
@@ -19,7 +21,8 @@ from catalogpress.pdf.page_numbers import (
     linked_anchors,
     with_page_numbers,
 )
-from catalogpress.pdf.printer import Job, print_all, print_pdf
+from catalogpress.pdf.print_run import print_all
+from catalogpress.pdf.printer import Job, print_pdf
 from catalogpress.pdf.resources import Resources
 
 from .conftest import MINIMAL_AS_OF, REPO, SAMPLE_AS_OF, Scratch
@@ -148,17 +151,26 @@ def test_the_cache_keeps_the_pages_for_the_next_print_of_a_changed_document(
 
 def _spy_on_guesses(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
     """Whether each guess held, for the documents printed from one (in this process:
-    pool workers would keep what they saw to themselves)."""
+    pool workers would keep what they saw to themselves), and for the book printed in
+    parts, whether its parts held in their first round."""
     held: dict[str, bool] = {}
     real = printer.all_right
-    many = printer._print_many
-    monkeypatch.setattr(printer, "_print_many", lambda jobs, res, _: many(jobs, res, 1))
+    many = print_run._print_many
+    monkeypatch.setattr(print_run, "_print_many", lambda jobs, res, _: many(jobs, res, 1))
 
     def spied(written: dict[str, int], landed: dict[str, int]) -> bool:
         held[str(len(held))] = answer = real(written, landed)
         return answer
 
     monkeypatch.setattr(printer, "all_right", spied)
+    next_round = parts.Rounds.next_round
+
+    def spied_round(rounds: parts.Rounds) -> list[parts.Part] | None:
+        again = next_round(rounds)
+        held[f"book, round {rounds.round}"] = again == []
+        return again
+
+    monkeypatch.setattr(parts.Rounds, "next_round", spied_round)
     return held
 
 

@@ -37,7 +37,7 @@ from catalogpress.model.site import Site, build_site, site_bodies
 from catalogpress.pdf.cache import FOLDER as CACHE_FOLDER
 from catalogpress.pdf.cache import PdfCache
 from catalogpress.pdf.documents import document_specs, links_by_page, render_documents
-from catalogpress.pdf.printer import cached_sizes, print_all
+from catalogpress.pdf.print_run import cached_sizes, print_all
 from catalogpress.pdf.resources import pdf_resources
 from catalogpress.render.outputs import Output
 from catalogpress.render.pages import PageJobs, Reuse

@@ -1,0 +1,255 @@
+"""Every PDF of the site: from the cache where nothing changed, else printed on every core.
+
+A document is one print job (pdf/printer.py), except a long one whose theme marks
+where it may be cut: the catalog book is printed as parts at the same time and
+joined (pdf/parts.py, pdf/joined.py). The jobs run longest first, a book's parts
+before everything else, so that a part printed again (its numbers were wrong) does
+not wait behind the brochures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from catalogpress.core.errors import Problem, SiteError
+from catalogpress.pdf.cache import PdfCache, cache_key
+from catalogpress.pdf.parts import PAGE_COUNT, Book, Rounds, cut
+from catalogpress.pdf.printer import (
+    OPTIONS,
+    Job,
+    Printed,
+    PrintError,
+    print_pdf,
+)
+from catalogpress.pdf.resources import Resources
+from catalogpress.render.outputs import Output
+
+WORKERS = 2  # the documents are printed on this many cores at most
+FONT_FALLBACK_ADVICE = (
+    "PDFs print about twice as slowly on this computer because HarfBuzz's font "
+    "subsetter is not installed. Install it, then build again: on Debian or Ubuntu "
+    "`sudo apt install libharfbuzz-subset0`, on Fedora `sudo dnf install harfbuzz`, "
+    "on macOS `brew install harfbuzz`"
+)
+
+
+@dataclass
+class PdfReport:
+    outputs: list[Output]
+    sizes: dict[str, tuple[int, int]]  # site path → (pages, bytes)
+    warnings: list[Problem]
+    rendered: int  # how many were printed, not taken from the cache
+    seconds: float
+    cpu: list[float]  # CPU seconds of each print (a book's parts each alone), for benchmarks
+
+
+def _served_files_digest(resources: Resources) -> str:
+    """Which file serves each theme address. The cache checks the bytes of every file a
+    document read, but a theme override that shadows a built-in file (its own pdf.css)
+    serves another file at the same address, so the mapping is part of the key. Content
+    images are left out: each has one source, so adding one reprints nothing."""
+    served = sorted((p, f) for p, f in resources.files.items() if not p.startswith("images/"))
+    return hashlib.sha256(repr(served).encode()).hexdigest()
+
+
+def _salt() -> str:
+    # The installed versions from the packages' metadata: importing WeasyPrint only to
+    # read its version took most of a build whose PDFs all came from the cache.
+    from importlib.metadata import version
+
+    options = sorted(OPTIONS.items())
+    return f"weasyprint {version('weasyprint')}, pydyf {version('pydyf')}, {options}"
+
+
+def cached_sizes(
+    pages: dict[str, str], resources: Resources, cache: PdfCache
+) -> dict[str, tuple[int, int]]:
+    """(pages, bytes) of each document the cache already holds, unchanged: what the web
+    pages' download links will say, known before anything is printed."""
+    found = {}
+    for job in _jobs(pages, resources):
+        entry = cache.get(job.key)
+        if entry is not None:
+            found[job.path] = (entry.pages, len(entry.pdf))
+    return found
+
+
+def _jobs(pages: dict[str, str], resources: Resources) -> list[Job]:
+    renderer = _salt()
+    served = renderer + _served_files_digest(resources)
+    return [
+        Job(path, html, cache_key(html, served), cache_key(html, renderer))
+        for path, html in pages.items()
+    ]
+
+
+def print_all(
+    pages: dict[str, str], resources: Resources, cache: PdfCache | None, workers: int = WORKERS
+) -> PdfReport:
+    """Every document as PDF bytes, from the cache where nothing changed, else printed."""
+    started = time.perf_counter()
+    jobs = _jobs(pages, resources)
+    known = cache.anchor_pages() if cache else {}
+    done: dict[str, Printed] = {}
+    for job in jobs:
+        entry = cache.get(job.key) if cache else None
+        if entry is not None:
+            done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
+    todo = [replace(j, known_pages=known.get(j.path, {})) for j in jobs if j.path not in done]
+    try:
+        printed_now = _print_many(todo, resources, workers)
+    except PrintError as exc:
+        path, _, message = str(exc).partition(": ")
+        raise SiteError([Problem(path, 0, "", message)]) from None
+    for job in todo:
+        printed = done[job.path] = printed_now[job.path]
+        if cache:
+            cache.put(job.key, printed.pdf, printed.pages, printed.files, printed.warnings)
+    if cache:
+        cache.prune(j.key for j in jobs)
+        cache.keep_anchor_pages(
+            {
+                j.path: printed_now[j.path].anchor_pages
+                if j.path in printed_now
+                else known.get(j.path, {})
+                for j in jobs
+            }
+        )
+    outputs = [Output(j.path, done[j.path].pdf) for j in jobs]
+    warnings = [Problem(j.path, 0, "", w, "warning") for j in jobs for w in done[j.path].warnings]
+    if any(done[j.path].font_fallback for j in todo):
+        warnings.append(Problem("pdf/", 0, "", FONT_FALLBACK_ADVICE, "warning"))
+    return PdfReport(
+        outputs,
+        {j.path: (done[j.path].pages, len(done[j.path].pdf)) for j in jobs},
+        warnings,
+        len(todo),
+        time.perf_counter() - started,
+        [cpu for j in todo for cpu in done[j.path].tasks],
+    )
+
+
+class _BookPrint:
+    """A book's parts through their rounds (pdf/parts.py), then joined as one Printed."""
+
+    def __init__(self, job: Job, book: Book) -> None:
+        self.job = job
+        self.rounds = Rounds(book, job.known_pages)
+        self.printed: dict[int, Printed] = {}
+        self.tasks: list[float] = []
+
+    def part_jobs(self, parts: list[int]) -> list[tuple[Job, int]]:
+        return [
+            (
+                replace(
+                    self.job,
+                    html=self.rounds.parts[i].html,
+                    part=True,
+                    layout_only=not self.rounds.parts[i].guessed,
+                ),
+                i,
+            )
+            for i in parts
+        ]
+
+    def take(self, index: int, printed: Printed) -> list[int] | None:
+        """One part's print; the parts to print next ([] while its round runs), or None
+        when it did not settle and the book is to be printed whole."""
+        self.printed[index] = printed
+        self.tasks.extend(printed.tasks)
+        if not self.rounds.take(index, printed.pages, printed.anchor_pages):
+            return []
+        again = self.rounds.next_round()
+        return None if again is None else [p.index for p in again]
+
+    @property
+    def settled(self) -> bool:
+        return not self.rounds.pending
+
+    def joined(self) -> Printed:
+        # Here, not at the top: pypdf is only needed once a book was printed.
+        from catalogpress.pdf.joined import join_parts
+
+        book, parts = self.rounds.book, [self.printed[i] for i in range(len(self.printed))]
+        linked = frozenset().union(*book.links, book.starts, {PAGE_COUNT})
+        return Printed(
+            join_parts([p.pdf for p in parts], book.owned, self.job.identifier[:32].encode()),
+            sum(p.pages for p in parts),
+            sorted({f for p in parts for f in p.files}),
+            list(dict.fromkeys(w for p in parts for w in p.warnings)),
+            sum(self.tasks),
+            any(p.font_fallback for p in parts),
+            {a: n for a, n in self.rounds.landed.items() if a in linked},
+            self.tasks,
+        )
+
+
+def _print_many(jobs: list[Job], resources: Resources, workers: int) -> dict[str, Printed]:
+    """Each job's print by path; at most `workers` at a time, a book's parts first."""
+    if not jobs:  # everything came from the cache: importing WeasyPrint alone takes 1.5 s
+        return {}
+    books = {j.path: _BookPrint(j, b) for j in jobs if (b := cut(j.html)) is not None}
+    queue: list[tuple[Job, int]] = [
+        *(pair for b in books.values() for pair in b.part_jobs(list(range(len(b.rounds.parts))))),
+        *sorted(((j, -1) for j in jobs if j.path not in books), key=lambda p: -len(p[0].html)),
+    ]
+    done: dict[str, Printed] = {}
+    running: dict[Future[Printed], tuple[str, int]] = {}
+    workers = max(1, min(workers, os.cpu_count() or 1, len(queue)))
+    with _executor(workers, resources) as submit:
+        while queue or running:
+            while queue and len(running) < workers:
+                job, index = queue.pop(0)
+                running[submit(job)] = (job.path, index)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: running[f]):
+                path, index = running.pop(future)
+                printed = future.result()  # a PrintError ends the run
+                if index < 0:
+                    if path in books:  # printed whole: count the rounds of parts it took
+                        tasks = books[path].tasks + printed.tasks
+                        printed = replace(printed, cpu=sum(tasks), tasks=tasks)
+                    done[path] = printed
+                    continue
+                book = books[path]
+                again = book.take(index, printed)
+                if again is None:  # unsettled: the whole book, as one document
+                    queue.insert(0, (book.job, -1))
+                elif again:
+                    queue[:0] = book.part_jobs(again)
+                elif book.settled:
+                    done[path] = book.joined()
+    return done
+
+
+@contextmanager
+def _executor(workers: int, resources: Resources) -> Iterator[Callable[[Job], Future[Printed]]]:
+    """A function that starts printing a job: in this process for one worker, else in a
+    pool that forks (sharing the already imported WeasyPrint; spawn where fork does not
+    exist)."""
+    if workers == 1:
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()  # for this run's documents only
+
+        def here(job: Job) -> Future[Printed]:
+            future: Future[Printed] = Future()
+            try:
+                future.set_result(print_pdf(job, resources, fonts))
+            except PrintError as exc:
+                future.set_exception(exc)
+            return future
+
+        yield here
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield lambda job: pool.submit(print_pdf, job, resources)
