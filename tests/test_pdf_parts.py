@@ -251,3 +251,13 @@ def test_a_book_whose_parts_never_settle_is_printed_whole(
     again = print_run.print_all({"pdf/book.pdf": printed_book()}, RESOURCES, None, workers=1)
     assert again.outputs[0].data == whole.outputs[0].data
     assert len(again.cpu) == 2 * ROUNDS + 1
+
+
+def test_a_longer_document_is_cut_into_more_parts(monkeypatch: pytest.MonkeyPatch):
+    body = len(HTML) - HTML.index("<nav>") - len("</body></html>")
+    monkeypatch.setattr(parts_module, "PART_LENGTH", body // 3)
+    three = cut(HTML)
+    assert three is not None and three.starts == ("", "b", "c")
+    monkeypatch.setattr(parts_module, "PART_LENGTH", 10)
+    most = cut(HTML)  # one part more than the places marked
+    assert most is not None and most.starts == ("", "a", "b", "c")

@@ -3,8 +3,8 @@
 WeasyPrint lays out a document on one core: the 46-page catalog book took 10–17 s
 while the other core printed the brochures in a second or two and then sat idle, so
 after one edited service the book alone was the PDF step. So the book is printed
-in PARTS parts and joined (pdf/joined.py), the same way wherever it is printed and
-however many cores there are, so that its bytes never depend on the machine.
+in parts and joined (pdf/joined.py), the same way wherever it is printed and however
+many cores there are, so that its bytes never depend on the machine.
 
 The theme says where a document may be cut: `data-part-break` on an element of the
 body (an `id` too) that always starts a page and looks the same as the first page
@@ -32,7 +32,11 @@ from dataclasses import dataclass
 
 from catalogpress.pdf.page_numbers import linked_anchors, with_page_numbers
 
-PARTS = 2  # a fixed number, not the machine's cores: the joined bytes must not vary
+# How many parts: one per PART_LENGTH characters of the body, at least 2, and at most one
+# more than the places marked. A figure of the document, never of the machine (its cores),
+# so that the joined bytes do not vary: the sample's 46-page book is 2 parts, a
+# 200-service one 8 (one per section), which two cores print longest first.
+PART_LENGTH = 100_000
 PAGE_COUNT = ""  # the book's page count among its anchor pages: no anchor has no name
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _CUT = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\sdata-part-break\b[^>]*>", re.IGNORECASE)
@@ -70,21 +74,27 @@ class Part:
         return self.first_page > 0 and self.page_count > 0 and 0 not in self.written.values()
 
 
-def cut(html: str, parts: int = PARTS) -> Book | None:
-    """The document cut into `parts`, or None where its theme marks too few places."""
+def cut(html: str, parts: int | None = None) -> Book | None:
+    """The document cut into `parts` (by default, by its length), or None where its theme
+    marks too few places."""
     body = _BODY.search(html)
     end = html.lower().rfind("</body>")
-    if parts < 2 or body is None or end < body.end():
+    if body is None or end < body.end():
         return None
     marks = [m for m in _CUT.finditer(html, body.end(), end) if _ID.search(m.group(0))]
-    chosen: list[re.Match[str]] = []
+    if parts is None:
+        parts = min(len(marks) + 1, max(2, (end - body.end()) // PART_LENGTH))
+    if parts < 2:
+        return None
+    if len(marks) < parts - 1:
+        return None
+    picked: list[int] = []  # indexes into marks, each cut at the mark nearest its share
     length = end - body.end()
     for k in range(1, parts):
         target = body.end() + length * k // parts
-        later = [m for m in marks if not chosen or m.start() > chosen[-1].start()]
-        if not later:
-            return None
-        chosen.append(min(later, key=lambda m: abs(m.start() - target)))
+        free = range(picked[-1] + 1 if picked else 0, len(marks) - (parts - 1 - k))
+        picked.append(min(free, key=lambda i: abs(marks[i].start() - target)))
+    chosen = [marks[i] for i in picked]
     bounds = [body.end(), *(m.start() for m in chosen), end]
     slices = tuple(html[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
     if not slices[0].strip():

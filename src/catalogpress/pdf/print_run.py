@@ -196,10 +196,11 @@ def _print_many(jobs: list[Job], resources: Resources, workers: int) -> dict[str
     if not jobs:  # everything came from the cache: importing WeasyPrint alone takes 1.5 s
         return {}
     books = {j.path: _BookPrint(j, b) for j in jobs if (b := cut(j.html)) is not None}
-    queue: list[tuple[Job, int]] = [
-        *(pair for b in books.values() for pair in b.part_jobs(list(range(len(b.rounds.parts))))),
-        *sorted(((j, -1) for j in jobs if j.path not in books), key=lambda p: -len(p[0].html)),
-    ]
+    parts = [pair for b in books.values() for pair in b.part_jobs(list(range(len(b.rounds.parts))))]
+    others = [(j, -1) for j in jobs if j.path not in books]
+    queue = sorted(parts, key=lambda p: -len(p[0].html)) + sorted(
+        others, key=lambda p: -len(p[0].html)
+    )
     done: dict[str, Printed] = {}
     running: dict[Future[Printed], tuple[str, int]] = {}
     workers = max(1, min(workers, os.cpu_count() or 1, len(queue)))
@@ -223,7 +224,7 @@ def _print_many(jobs: list[Job], resources: Resources, workers: int) -> dict[str
                 if again is None:  # unsettled: the whole book, as one document
                     queue.insert(0, (book.job, -1))
                 elif again:
-                    queue[:0] = book.part_jobs(again)
+                    queue[:0] = sorted(book.part_jobs(again), key=lambda p: -len(p[0].html))
                 elif book.settled:
                     done[path] = book.joined()
     return done
