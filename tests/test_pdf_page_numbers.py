@@ -156,7 +156,9 @@ def _spy_on_guesses(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
     held: dict[str, bool] = {}
     real = printer.all_right
     many = print_run._print_many
-    monkeypatch.setattr(print_run, "_print_many", lambda jobs, res, _: many(jobs, res, 1))
+    monkeypatch.setattr(
+        print_run, "_print_many", lambda jobs, res, _, kept: many(jobs, res, 1, kept)
+    )
 
     def spied(written: dict[str, int], landed: dict[str, int]) -> bool:
         held[str(len(held))] = answer = real(written, landed)

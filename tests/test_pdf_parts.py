@@ -261,3 +261,20 @@ def test_a_longer_document_is_cut_into_more_parts(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(parts_module, "PART_LENGTH", 10)
     most = cut(HTML)  # one part more than the places marked
     assert most is not None and most.starts == ("", "a", "b", "c")
+
+
+def test_an_edit_that_moves_no_page_prints_only_its_part_again(tmp_path: Path):
+    import catalogpress.pdf.print_run as print_run
+    from catalogpress.pdf.cache import PdfCache
+
+    first = print_run.print_all(
+        {"pdf/book.pdf": printed_book()}, RESOURCES, PdfCache(tmp_path), workers=1
+    )
+    assert len(first.cpu) == 4
+    edited = printed_book().replace("<h2>West service", "<h2>The West service", 1)
+    again = print_run.print_all({"pdf/book.pdf": edited}, RESOURCES, PdfCache(tmp_path), workers=1)
+    assert len(again.cpu) == 1  # the last part; the first is the cache's
+    fresh = print_run.print_all({"pdf/book.pdf": edited}, RESOURCES, None, workers=1)
+    assert again.outputs[0].data == fresh.outputs[0].data != first.outputs[0].data
+    # The cache holds this build's book and parts only: the edited part's old print is gone.
+    assert len(list((tmp_path / "pdf").glob("*.pdf"))) == 3

@@ -81,7 +81,8 @@ class Report:
     pdfs: int = 0
     pdfs_printed: int = 0  # the rest came from the cache
     pdf_seconds: float = 0.0
-    pdf_cpu: list[float] = field(default_factory=list)  # per printed document
+    pdf_cpu: list[float] = field(default_factory=list)  # per print (a document, or a
+    # round of a part of the book)
 
 
 def default_as_of() -> dt.date:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FOLDER = ".catalogpress-cache"
@@ -32,6 +32,8 @@ class Entry:
     pages: int
     deps: dict[str, str]  # file path → sha256 of its bytes when the PDF was made
     warnings: list[str]
+    anchors: dict[str, int] = field(default_factory=dict)  # a book's part: where its
+    # anchors lie, which the other parts' numbers are checked against (pdf/parts.py)
 
 
 class FileHashes:
@@ -77,10 +79,19 @@ class PdfCache:
             return None
         if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
             return None  # a torn or tampered entry is rendered again
-        return Entry(pdf, int(meta["pages"]), deps, list(meta.get("warnings", [])))
+        anchors = meta.get("anchors", {})
+        if not isinstance(anchors, dict):
+            return None
+        return Entry(pdf, int(meta["pages"]), deps, list(meta.get("warnings", [])), anchors)
 
     def put(
-        self, key: str, pdf: bytes, pages: int, dep_paths: Iterable[str], warnings: list[str]
+        self,
+        key: str,
+        pdf: bytes,
+        pages: int,
+        dep_paths: Iterable[str],
+        warnings: list[str],
+        anchors: dict[str, int] | None = None,
     ) -> None:
         deps = {path: self.hashes(path) for path in sorted(set(dep_paths))}
         meta = {
@@ -88,6 +99,7 @@ class PdfCache:
             "sha256": hashlib.sha256(pdf).hexdigest(),
             "deps": {p: d for p, d in deps.items() if d is not None},
             "warnings": warnings,
+            **({"anchors": anchors} if anchors is not None else {}),
         }
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
