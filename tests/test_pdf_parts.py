@@ -278,3 +278,16 @@ def test_an_edit_that_moves_no_page_prints_only_its_part_again(tmp_path: Path):
     assert again.outputs[0].data == fresh.outputs[0].data != first.outputs[0].data
     # The cache holds this build's book and parts only: the edited part's old print is gone.
     assert len(list((tmp_path / "pdf").glob("*.pdf"))) == 3
+
+
+def test_a_build_that_takes_the_book_from_the_cache_keeps_its_parts(tmp_path: Path):
+    import catalogpress.pdf.print_run as print_run
+    from catalogpress.pdf.cache import PdfCache
+
+    documents = {"pdf/book.pdf": printed_book()}
+    print_run.print_all(documents, RESOURCES, PdfCache(tmp_path), workers=1)
+    warm = print_run.print_all(documents, RESOURCES, PdfCache(tmp_path), workers=1)
+    assert warm.rendered == 0 and len(list((tmp_path / "pdf").glob("*.pdf"))) == 3
+    edited = printed_book().replace("<h2>West service", "<h2>The West service", 1)
+    again = print_run.print_all({"pdf/book.pdf": edited}, RESOURCES, PdfCache(tmp_path), workers=1)
+    assert len(again.cpu) == 1

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.pdf.cache import PdfCache, cache_key
-from catalogpress.pdf.parts import PAGE_COUNT, Book, Rounds, cut
+from catalogpress.pdf.parts import PAGE_COUNT, Book, Rounds, cut, part
 from catalogpress.pdf.printer import (
     OPTIONS,
     Job,
@@ -106,7 +106,7 @@ def print_all(
         if entry is not None:
             done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
     todo = [replace(j, known_pages=known.get(j.path, {})) for j in jobs if j.path not in done]
-    kept_parts = _KeptParts(cache, _served(resources)) if cache and todo else None
+    kept_parts = _KeptParts(cache, _served(resources)) if cache else None
     try:
         printed_now = _print_many(todo, resources, workers, kept_parts)
     except PrintError as exc:
@@ -117,6 +117,9 @@ def print_all(
         if cache:
             cache.put(job.key, printed.pdf, printed.pages, printed.files, printed.warnings)
     if cache:
+        for job in jobs:  # a book from the cache keeps its parts for the next edit
+            if kept_parts is not None and job.path not in printed_now:
+                kept_parts.keep(job, known.get(job.path, {}))
         cache.prune([*(j.key for j in jobs), *(kept_parts.used if kept_parts else ())])
         cache.keep_anchor_pages(
             {
@@ -160,6 +163,14 @@ class _KeptParts:
         return Printed(
             entry.pdf, entry.pages, list(entry.deps), entry.warnings, anchor_pages=entry.anchors
         )
+
+    def keep(self, book: Job, known: dict[str, int]) -> None:
+        """Keep the parts of a book its last print settled on (written with the numbers
+        it kept, which are the ones its parts were printed with)."""
+        found = cut(book.html)
+        if found is not None:
+            for index in range(len(found.slices)):
+                self.used.append(cache_key(part(found, index, known).html, self.served))
 
     def put(self, job: Job, printed: Printed) -> None:
         key = self._key(job)
