@@ -291,3 +291,23 @@ def test_a_build_that_takes_the_book_from_the_cache_keeps_its_parts(tmp_path: Pa
     edited = printed_book().replace("<h2>West service", "<h2>The West service", 1)
     again = print_run.print_all({"pdf/book.pdf": edited}, RESOURCES, PdfCache(tmp_path), workers=1)
     assert len(again.cpu) == 1
+
+
+def test_a_stylesheet_that_counts_only_its_own_pages_prints_the_book_whole(tmp_path: Path):
+    """A site's own pdf.css from before books printed in parts shows counter(pages), which
+    in a part would count that part's pages only."""
+    import catalogpress.pdf.print_run as print_run
+
+    old_style = "html { string-set: page-count counter(pages); }"
+    css = tmp_path / "pdf.css"
+    css.write_text(old_style)
+    html = printed_book().replace(STYLE, STYLE.split("html {")[0])
+    assert "data-page-count" not in html
+    served = Resources("https://x.example/", {"pdf-assets/pdf.css": str(css)}, ())
+    whole = print_run.print_all({"pdf/book.pdf": html}, served, None, workers=1)
+    assert len(whole.cpu) == 1
+    css.write_text(
+        old_style + " html[data-page-count] { string-set: page-count attr(data-page-count); }"
+    )
+    parts = print_run.print_all({"pdf/book.pdf": html}, served, None, workers=1)
+    assert len(parts.cpu) == 4

@@ -38,6 +38,7 @@ from catalogpress.pdf.page_numbers import linked_anchors, with_page_numbers
 # 200-service one 8 (one per section), which two cores print longest first.
 PART_LENGTH = 100_000
 PAGE_COUNT = ""  # the book's page count among its anchor pages: no anchor has no name
+PAGE_COUNT_ATTRIBUTE = "data-page-count"  # on <html>: the book's page count, for its footer
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _CUT = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\sdata-part-break\b[^>]*>", re.IGNORECASE)
 _ID = re.compile(r"\sid=\"([^\"]+)\"")
@@ -124,7 +125,7 @@ def part(book: Book, index: int, known: Mapping[str, int]) -> Part:
     twice to find it, and the part counts as laid out only to learn its pages."""
     first_page = 1 if index == 0 else known.get(book.starts[index], 0)
     page_count = known.get(PAGE_COUNT, 0)
-    head = _HTML_TAG.sub(f'<html data-page-count="{page_count}"', book.head, count=1)
+    head = _HTML_TAG.sub(f'<html {PAGE_COUNT_ATTRIBUTE}="{page_count}"', book.head, count=1)
     if first_page != 1:
         # Without it the part's pages would count from 1. The page counter is the
         # one number a stylesheet cannot take from an attribute.

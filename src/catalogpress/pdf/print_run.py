@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from catalogpress.core.errors import Problem, SiteError
 from catalogpress.pdf.cache import PdfCache, cache_key
-from catalogpress.pdf.parts import PAGE_COUNT, Book, Rounds, cut, part
+from catalogpress.pdf.parts import PAGE_COUNT, PAGE_COUNT_ATTRIBUTE, Book, Rounds, cut, part
 from catalogpress.pdf.printer import (
     OPTIONS,
     Job,
@@ -106,7 +107,7 @@ def print_all(
         if entry is not None:
             done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
     todo = [replace(j, known_pages=known.get(j.path, {})) for j in jobs if j.path not in done]
-    kept_parts = _KeptParts(cache, _served(resources)) if cache else None
+    kept_parts = _KeptParts(cache, _served(resources), resources) if cache else None
     try:
         printed_now = _print_many(todo, resources, workers, kept_parts)
     except PrintError as exc:
@@ -147,8 +148,8 @@ class _KeptParts:
     """The cache's entries for the parts of books: an edit in one part of a book that
     moves no page prints only that part again (of the 8 parts of a 200-service book)."""
 
-    def __init__(self, cache: PdfCache, served: str) -> None:
-        self.cache, self.served = cache, served
+    def __init__(self, cache: PdfCache, served: str, resources: Resources) -> None:
+        self.cache, self.served, self.resources = cache, served, resources
         self.used: list[str] = []
 
     def _key(self, job: Job) -> str:
@@ -168,7 +169,7 @@ class _KeptParts:
         """Keep the parts of a book its last print settled on (written with the numbers
         it kept, which are the ones its parts were printed with)."""
         found = cut(book.html)
-        if found is not None:
+        if found is not None and _counts_all_pages(book.html, self.resources):
             for index in range(len(found.slices)):
                 self.used.append(cache_key(part(found, index, known).html, self.served))
 
@@ -235,6 +236,22 @@ class _BookPrint:
         )
 
 
+def _counts_all_pages(html: str, resources: Resources) -> bool:
+    """Whether the document's stylesheets show the page count a part is told
+    (`data-page-count`, pdf/parts.py). A site's own copy of pdf.css from before books
+    were printed in parts would show each part's own count, so its book prints whole."""
+    if PAGE_COUNT_ATTRIBUTE in html:
+        return True
+    for path, source in resources.files.items():
+        if path.startswith("pdf-assets/") and path.endswith(".css"):
+            try:
+                if PAGE_COUNT_ATTRIBUTE in Path(source).read_text(errors="replace"):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def _print_many(
     jobs: list[Job], resources: Resources, workers: int, kept: _KeptParts | None = None
 ) -> dict[str, Printed]:
@@ -242,7 +259,11 @@ def _print_many(
     printed before with the same HTML and files from `kept`."""
     if not jobs:  # everything came from the cache: importing WeasyPrint alone takes 1.5 s
         return {}
-    books = {j.path: _BookPrint(j, b) for j in jobs if (b := cut(j.html)) is not None}
+    books = {
+        j.path: _BookPrint(j, b)
+        for j in jobs
+        if (b := cut(j.html)) is not None and _counts_all_pages(j.html, resources)
+    }
     parts = [pair for b in books.values() for pair in b.part_jobs(list(range(len(b.rounds.parts))))]
     others = [(j, -1) for j in jobs if j.path not in books]
     queue = sorted(parts, key=lambda p: -len(p[0].html)) + sorted(
