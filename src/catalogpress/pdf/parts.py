@@ -85,14 +85,12 @@ def cut(html: str, parts: int | None = None) -> Book | None:
     if body is None or end < body.end():
         return None
     marks = [m for m in _CUT.finditer(html, body.end(), end) if _ID.search(m.group(0))]
+    length = end - body.end()
     if parts is None:
-        parts = min(len(marks) + 1, max(2, (end - body.end()) // PART_LENGTH))
-    if parts < 2:
-        return None
-    if len(marks) < parts - 1:
+        parts = min(len(marks) + 1, max(2, length // PART_LENGTH))
+    if parts < 2 or len(marks) < parts - 1:
         return None
     picked: list[int] = []  # indexes into marks, each cut at the mark nearest its share
-    length = end - body.end()
     for k in range(1, parts):
         target = body.end() + length * k // parts
         free = range(picked[-1] + 1 if picked else 0, len(marks) - (parts - 1 - k))

@@ -86,8 +86,9 @@ def _served(resources: Resources) -> str:
     return _salt() + _served_files_digest(resources)
 
 
-def _jobs(pages: dict[str, str], resources: Resources) -> list[Job]:
-    renderer, served = _salt(), _served(resources)
+def _jobs(pages: dict[str, str], resources: Resources, served: str | None = None) -> list[Job]:
+    renderer = _salt()
+    served = served if served is not None else _served(resources)
     return [
         Job(path, html, cache_key(html, served), cache_key(html, renderer))
         for path, html in pages.items()
@@ -99,7 +100,8 @@ def print_all(
 ) -> PdfReport:
     """Every document as PDF bytes, from the cache where nothing changed, else printed."""
     started = time.perf_counter()
-    jobs = _jobs(pages, resources)
+    served = _served(resources)
+    jobs = _jobs(pages, resources, served)
     known = cache.anchor_pages() if cache else {}
     done: dict[str, Printed] = {}
     for job in jobs:
@@ -107,7 +109,7 @@ def print_all(
         if entry is not None:
             done[job.path] = Printed(entry.pdf, entry.pages, list(entry.deps), entry.warnings)
     todo = [replace(j, known_pages=known.get(j.path, {})) for j in jobs if j.path not in done]
-    kept_parts = _KeptParts(cache, _served(resources), resources) if cache else None
+    kept_parts = _KeptParts(cache, served, resources) if cache else None
     try:
         printed_now = _print_many(todo, resources, workers, kept_parts)
     except PrintError as exc:
@@ -152,11 +154,14 @@ class _KeptParts:
         self.cache, self.served, self.resources = cache, served, resources
         self.used: list[str] = []
 
-    def _key(self, job: Job) -> str:
-        return cache_key(job.html, self.served)
+    def _key(self, html: str) -> str:
+        return cache_key(html, self.served)
 
     def get(self, job: Job) -> Printed | None:
-        key = self._key(job)
+        """The kept print of a part, if any (never of a layout only: it has no PDF)."""
+        if not job.part or job.layout_only:
+            return None
+        key = self._key(job.html)
         entry = self.cache.get(key)
         if entry is None:
             return None
@@ -168,13 +173,14 @@ class _KeptParts:
     def keep(self, book: Job, known: dict[str, int]) -> None:
         """Keep the parts of a book its last print settled on (written with the numbers
         it kept, which are the ones its parts were printed with)."""
-        found = cut(book.html)
-        if found is not None and _counts_all_pages(book.html, self.resources):
-            for index in range(len(found.slices)):
-                self.used.append(cache_key(part(found, index, known).html, self.served))
+        found = _book_of(book.html, self.resources)
+        if found is not None:
+            self.used += [self._key(part(found, i, known).html) for i in range(len(found.slices))]
 
     def put(self, job: Job, printed: Printed) -> None:
-        key = self._key(job)
+        if not job.part or job.layout_only:
+            return
+        key = self._key(job.html)
         self.used.append(key)
         self.cache.put(
             key, printed.pdf, printed.pages, printed.files, printed.warnings, printed.anchor_pages
@@ -190,7 +196,8 @@ class _BookPrint:
         self.printed: dict[int, Printed] = {}
         self.tasks: list[float] = []
 
-    def part_jobs(self, parts: list[int]) -> list[tuple[Job, int]]:
+    def part_jobs(self, parts: list[int] | None = None) -> list[tuple[Job, int]]:
+        """The print jobs of `parts` (by default all), each with its part's index."""
         return [
             (
                 replace(
@@ -201,7 +208,7 @@ class _BookPrint:
                 ),
                 i,
             )
-            for i in parts
+            for i in (range(len(self.rounds.parts)) if parts is None else parts)
         ]
 
     def take(self, index: int, printed: Printed) -> list[int] | None:
@@ -236,6 +243,12 @@ class _BookPrint:
         )
 
 
+def _book_of(html: str, resources: Resources) -> Book | None:
+    """The document cut into parts, or None where it is printed in one piece."""
+    found = cut(html)
+    return found if found is not None and _counts_all_pages(html, resources) else None
+
+
 def _counts_all_pages(html: str, resources: Resources) -> bool:
     """Whether the document's stylesheets show the page count a part is told
     (`data-page-count`, pdf/parts.py). A site's own copy of pdf.css from before books
@@ -259,12 +272,8 @@ def _print_many(
     printed before with the same HTML and files from `kept`."""
     if not jobs:  # everything came from the cache: importing WeasyPrint alone takes 1.5 s
         return {}
-    books = {
-        j.path: _BookPrint(j, b)
-        for j in jobs
-        if (b := cut(j.html)) is not None and _counts_all_pages(j.html, resources)
-    }
-    parts = [pair for b in books.values() for pair in b.part_jobs(list(range(len(b.rounds.parts))))]
+    books = {j.path: _BookPrint(j, b) for j in jobs if (b := _book_of(j.html, resources))}
+    parts = [pair for b in books.values() for pair in b.part_jobs()]
     others = [(j, -1) for j in jobs if j.path not in books]
     queue = sorted(parts, key=lambda p: -len(p[0].html)) + sorted(
         others, key=lambda p: -len(p[0].html)
@@ -293,8 +302,7 @@ def _print_many(
         while queue or running:
             while queue and len(running) < workers:
                 job, index = queue.pop(0)
-                reusable = kept if index >= 0 and not job.layout_only else None
-                if reusable is not None and (printed := reusable.get(job)) is not None:
+                if kept is not None and (printed := kept.get(job)) is not None:
                     finish(job.path, index, printed)
                 else:
                     running[submit(job)] = (job, index)
@@ -304,7 +312,7 @@ def _print_many(
             for future in sorted(finished, key=lambda f: (running[f][0].path, running[f][1])):
                 job, index = running.pop(future)
                 printed = future.result()  # a PrintError ends the run
-                if kept is not None and index >= 0 and not job.layout_only:
+                if kept is not None:
                     kept.put(job, printed)
                 finish(job.path, index, printed)
     return done

@@ -115,7 +115,6 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
         )
     finally:
         LOGGER.removeHandler(collect)
-    linked = linked_anchors(job.html)  # the anchors worth keeping: links point to them
     refused = [
         f"refused to read {url}: documents may only use files of the theme and "
         "content/, and nothing from the network"
@@ -135,9 +134,15 @@ def _print(job: Job, resources: Resources, fonts: object) -> Printed:
         refused + others,
         cpu,
         any(m.startswith(FONT_FALLBACK) for m in messages),
-        landed if job.part else {a: p for a, p in landed.items() if a in linked},
+        landed if job.part else _linked_only(landed, job.html),
         [cpu],
     )
+
+
+def _linked_only(landed: dict[str, int], html: str) -> dict[str, int]:
+    """The anchors worth keeping for the next print's guesses: links point to them."""
+    linked = linked_anchors(html)
+    return {a: p for a, p in landed.items() if a in linked}
 
 
 def _lay_out(
